@@ -44,6 +44,8 @@ public final class ComputePool implements AutoCloseable {
     private volatile boolean closed;
 
     private final int threads;
+    /** More threads than processors: waiting threads yield instead of spinning, so that working ones can run. */
+    private final boolean oversubscribed;
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -53,6 +55,7 @@ public final class ComputePool implements AutoCloseable {
             throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
         }
         this.threads = threads;
+        this.oversubscribed = threads > Runtime.getRuntime().availableProcessors();
         this.workers = new Worker[threads - 1];
         int id = POOL_IDS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
@@ -172,7 +175,7 @@ public final class ComputePool implements AutoCloseable {
         int spins = 0;
         while (completed.get() != chunks) {
             if ((++spins & 63) != 0) {
-                Thread.onSpinWait();
+                pause();
                 continue;
             }
             long now = System.nanoTime();
@@ -185,6 +188,14 @@ public final class ComputePool implements AutoCloseable {
                 }
                 waiter = null;
             }
+        }
+    }
+
+    private void pause() {
+        if (oversubscribed) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
         }
     }
 
@@ -232,7 +243,8 @@ public final class ComputePool implements AutoCloseable {
 
         @Override
         public void run() {
-            long seen = state.get() >>> 32;
+            // Epoch 0 is "no job yet": a job published before this thread got to run is still picked up.
+            long seen = 0;
             while (true) {
                 long deadline = 0;
                 int spins = 0;
@@ -241,7 +253,7 @@ public final class ComputePool implements AutoCloseable {
                         return;
                     }
                     if ((++spins & 63) != 0) {
-                        Thread.onSpinWait();
+                        pause();
                         continue;
                     }
                     long now = System.nanoTime();

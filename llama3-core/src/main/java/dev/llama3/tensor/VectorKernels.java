@@ -3,6 +3,7 @@ package dev.llama3.tensor;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
@@ -21,11 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels. Only loaded (reflectively, by {@link Kernels}) when {@code jdk.incubator.vector} is present.
  *
- * <p>F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, IQ4_NL and IQ4_XS are dotted in one pass over the row: each
- * block is loaded once, unpacked to float lanes in registers and multiplied into float32 accumulator lanes with
- * FMA. The other formats dequantize a chunk of the row into a small per-thread buffer (the bit-exact scalar code)
- * and dot that. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256-
- * and 512-bit vectors (4, 8 or 16 float lanes).
+ * <p>Every supported format is dotted in one pass over the row: each block is loaded once, unpacked to float lanes
+ * in registers and multiplied into float32 accumulator lanes with FMA, without touching memory in between. For
+ * batched products the hot formats (F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) also have kernels that combine one
+ * unpacked block with four input vectors. Everything is written against {@link #F}, the preferred float species,
+ * and works for 128-, 256- and 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding
+ * lookups) uses the bit-exact scalar {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
  *
  * <p>Writing style, on purpose: the kernels call the Vector API directly and never through small helper methods
  * of this class. C2 always inlines the API's own (force-inline) methods, but stops inlining ordinary methods once
@@ -33,9 +35,9 @@ import jdk.incubator.vector.VectorSpecies;
  * every vector it passes or returns and the kernel runs ten times slower. For the same reason the lane sums at the
  * end are spelled out in each kernel.
  *
- * <p>Numerics: Q8_0, Q4_0 and the IQ4 formats sum {@code q * x} per block of 32 and apply the block scale once
- * (the integer quants are exact in float); the K-quants form each weight with one FMA ({@code q * d1 - m1},
- * at least as accurate as ggml's dequantized value) before accumulating. The lane sum is a fixed pairwise tree,
+ * <p>Numerics: the formats without an offset (Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS) sum {@code q * x} per block of 32
+ * and apply the block scale once (the integer quants are exact in float); the others form each weight first, with
+ * one FMA where ggml rounds twice ({@code q * d1 - m1}), so it is at least as accurate as the dequantized value. The lane sum is a fixed pairwise tree,
  * not {@code reduceLanes(ADD)}, whose association may differ between interpreted and compiled code: every
  * evaluation of the same dot product gives the same bits.
  */
@@ -66,9 +68,6 @@ final class VectorKernels implements DotKernels {
     /** The 16 IQ4_NL levels as a lookup vector (two vectors of 8 when byte vectors have 8 lanes). */
     private static final ByteVector IQ4_LO = ByteVector.fromArray(B, Dequantizer.IQ4NL_VALUES, 0);
     private static final ByteVector IQ4_HI = BL >= 16 ? IQ4_LO : ByteVector.fromArray(B, Dequantizer.IQ4NL_VALUES, 8);
-
-    private static final int CHUNK = 256;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     VectorKernels() {
         if (L != 4 && L != 8 && L != 16) {
@@ -111,7 +110,12 @@ final class VectorKernels implements DotKernels {
             case Q4_K -> dotQ4_K(data, off, n, x, xOff);
             case Q5_K -> dotQ5_K(data, off, n, x, xOff);
             case Q6_K -> dotQ6_K(data, off, n, x, xOff);
-            default -> dotChunked(type, data, off, n, x, xOff);
+            case Q2_K -> dotQ2_K(data, off, n, x, xOff);
+            case Q3_K -> dotQ3_K(data, off, n, x, xOff);
+            case Q4_1 -> dotQ4_1(data, off, n, x, xOff);
+            case Q5_0 -> dotQ5_0(data, off, n, x, xOff);
+            case Q5_1 -> dotQ5_1(data, off, n, x, xOff);
+            default -> throw new IllegalArgumentException("no dot kernel for " + type);
         };
     }
 
@@ -546,6 +550,204 @@ final class VectorKernels implements DotKernels {
                         acc1 = ((FloatVector) q4.convertShape(B2F, F, p)).mul(s4)
                                 .fma(FloatVector.fromArray(F, x, xi + 96), acc1);
                     }
+                }
+            }
+        }
+        FloatVector acc = acc0.add(acc1);
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // Q2_K: u8 scales[16] (low nibble: scale, high nibble: min), qs[64], f16 d @80, f16 dmin @82. Half h
+    // (128 values), j = 0..3: values 128h + 32j + l (l = 0..31) are bits 2j..2j+1 of qs[32h + l], with the
+    // scale byte 8h + 2j + l/16.  y = (d * sc) * q - (dmin * m)
+    static float dotQ2_K(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int xb = xOff, end = xOff + n; xb < end; xb += 256, off += 84) {
+            float d = Float.float16ToFloat(seg.get(SHORT_LE, off + 80));
+            float dmin = Float.float16ToFloat(seg.get(SHORT_LE, off + 82));
+            for (int h = 0; h < 2; h++) {
+                long q = off + 16 + 32L * h;
+                for (int j = 0; j < 4; j += 2) {
+                    int xj = xb + 128 * h + 32 * j;
+                    for (int l = 0; l < 32; l += BL) {
+                        ByteVector v = ByteVector.fromMemorySegment(B, seg, q + l, LE);
+                        ByteVector v0 = v.reinterpretAsShorts().lanewise(LSHR, 2 * j).reinterpretAsBytes().and((byte) 3);
+                        ByteVector v1 = v.reinterpretAsShorts().lanewise(LSHR, 2 * j + 2).reinterpretAsBytes()
+                                .and((byte) 3);
+                        int sc0 = seg.get(JAVA_BYTE, off + 8 * h + 2 * j + l / 16) & 0xFF;
+                        int sc1 = seg.get(JAVA_BYTE, off + 8 * h + 2 * j + 2 + l / 16) & 0xFF;
+                        FloatVector dl0 = FloatVector.broadcast(F, d * (sc0 & 0xF));
+                        FloatVector ml0 = FloatVector.broadcast(F, -(dmin * (sc0 >>> 4)));
+                        FloatVector dl1 = FloatVector.broadcast(F, d * (sc1 & 0xF));
+                        FloatVector ml1 = FloatVector.broadcast(F, -(dmin * (sc1 >>> 4)));
+                        for (int p = 0; p < PARTS; p++) {
+                            int xi = xj + l + p * L;
+                            acc0 = ((FloatVector) v0.convertShape(B2F, F, p)).fma(dl0, ml0)
+                                    .fma(FloatVector.fromArray(F, x, xi), acc0);
+                            acc1 = ((FloatVector) v1.convertShape(B2F, F, p)).fma(dl1, ml1)
+                                    .fma(FloatVector.fromArray(F, x, xi + 32), acc1);
+                        }
+                    }
+                }
+            }
+        }
+        FloatVector acc = acc0.add(acc1);
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // Q3_K: hmask[32], qs[64], 12 scale bytes @96, f16 d @108. Half h, j = 0..3: value 128h + 32j + l is
+    // (bits 2j..2j+1 of qs[32h + l]) - (bit 4h+j of hmask[l] ? 0 : 4), times d * (6-bit scale 8h + 2j + l/16 - 32).
+    static float dotQ3_K(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int xb = xOff, end = xOff + n; xb < end; xb += 256, off += 110) {
+            float d = Float.float16ToFloat(seg.get(SHORT_LE, off + 108));
+            long s0 = seg.get(LONG_LE, off + 96);
+            int s8 = seg.get(INT_LE, off + 104);
+            for (int h = 0; h < 2; h++) {
+                long q = off + 32 + 32L * h;
+                for (int j = 0; j < 4; j++) {
+                    int xj = xb + 128 * h + 32 * j;
+                    for (int l = 0; l < 32; l += BL) {
+                        int is = 8 * h + 2 * j + l / 16;
+                        int low = is < 8 ? (int) (s0 >>> (8 * is)) & 0xF : (int) (s0 >>> (8 * (is - 8) + 4)) & 0xF;
+                        int high = (s8 >>> (8 * (is & 3) + 2 * (is >>> 2))) & 3;
+                        FloatVector dl = FloatVector.broadcast(F, d * ((low | (high << 4)) - 32));
+                        ByteVector v = ByteVector.fromMemorySegment(B, seg, q + l, LE)
+                                .reinterpretAsShorts().lanewise(LSHR, 2 * j).reinterpretAsBytes().and((byte) 3);
+                        ByteVector hm = ByteVector.fromMemorySegment(B, seg, off + l, LE)
+                                .reinterpretAsShorts().lanewise(LSHR, 4 * h + j).reinterpretAsBytes().and((byte) 1);
+                        ByteVector value = v.or(hm.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes())
+                                .sub((byte) 4);
+                        for (int p = 0; p < PARTS; p++) {
+                            FloatVector w = ((FloatVector) value.convertShape(B2F, F, p)).mul(dl);
+                            if ((j & 1) == 0) {
+                                acc0 = w.fma(FloatVector.fromArray(F, x, xj + l + p * L), acc0);
+                            } else {
+                                acc1 = w.fma(FloatVector.fromArray(F, x, xj + l + p * L), acc1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        FloatVector acc = acc0.add(acc1);
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // Q4_1 block: f16 d, f16 m, 16 bytes laid out like Q4_0 (no offset).  y = q * d + m
+    static float dotQ4_1(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 20) {
+            FloatVector vd = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            FloatVector vm = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off + 2)));
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 4 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                for (int p = 0; p < PARTS; p++) {
+                    acc0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd, vm)
+                            .fma(FloatVector.fromArray(F, x, xi + j + p * L), acc0);
+                    acc1 = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd, vm)
+                            .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), acc1);
+                }
+            }
+        }
+        FloatVector acc = acc0.add(acc1);
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    /** 0, 1, ..., L-1: per-lane shift counts that pick consecutive bits of a broadcast 32-bit word. */
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+
+    // Q5_0 block: f16 d, u32 qh, 16 bytes. Value j < 16: low nibble of byte j | bit j of qh << 4; value j + 16:
+    // high nibble | bit j + 16 << 4; minus 16.  sum_j y_j x_j = d * sum_j q_j x_j
+    static float dotQ5_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 22) {
+            int qh = seg.get(INT_LE, off + 2);
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 6 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                for (int p = 0; p < PARTS; p++) {
+                    int b = j + p * L;
+                    IntVector hl = IntVector.broadcast(I, qh >>> b).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
+                    IntVector hh = IntVector.broadcast(I, qh >>> (16 + b)).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
+                    FloatVector vl = (FloatVector) ((IntVector) lo.castShape(I, p)).or(hl).sub(16).convertShape(I2F, F, 0);
+                    FloatVector vh = (FloatVector) ((IntVector) hi.castShape(I, p)).or(hh).sub(16).convertShape(I2F, F, 0);
+                    s = vl.fma(FloatVector.fromArray(F, x, xi + b), s);
+                    s = vh.fma(FloatVector.fromArray(F, x, xi + 16 + b), s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+        }
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // Q5_1 block: f16 d, f16 m, u32 qh, 16 bytes; 5-bit values as Q5_0 without the offset.  y = q * d + m
+    static float dotQ5_1(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 24) {
+            FloatVector vd = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            FloatVector vm = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off + 2)));
+            int qh = seg.get(INT_LE, off + 4);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 8 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                for (int p = 0; p < PARTS; p++) {
+                    int b = j + p * L;
+                    IntVector hl = IntVector.broadcast(I, qh >>> b).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
+                    IntVector hh = IntVector.broadcast(I, qh >>> (16 + b)).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
+                    FloatVector vl = (FloatVector) ((IntVector) lo.castShape(I, p)).or(hl).convertShape(I2F, F, 0);
+                    FloatVector vh = (FloatVector) ((IntVector) hi.castShape(I, p)).or(hh).convertShape(I2F, F, 0);
+                    acc0 = vl.fma(vd, vm).fma(FloatVector.fromArray(F, x, xi + b), acc0);
+                    acc1 = vh.fma(vd, vm).fma(FloatVector.fromArray(F, x, xi + 16 + b), acc1);
                 }
             }
         }
@@ -1221,27 +1423,4 @@ final class VectorKernels implements DotKernels {
         out[o0 + 3 * os] = d.lane(0);
     }
 
-    // ---------------------------------------------------------------- everything else
-
-    static float dotChunked(GgmlType type, MemorySegment seg, long off, int n, float[] x, int xOff) {
-        float[] w = SCRATCH.get();
-        long chunkBytes = type.byteSize(CHUNK);
-        FloatVector acc = FloatVector.zero(F);
-        for (int i = 0; i < n; i += CHUNK, off += chunkBytes) {
-            int len = Math.min(CHUNK, n - i); // a multiple of 32, hence of L
-            Dequantizer.dequantize(type, seg, off, len, w, 0);
-            for (int j = 0; j < len; j += L) {
-                acc = FloatVector.fromArray(F, w, j).fma(FloatVector.fromArray(F, x, xOff + i + j), acc);
-            }
-        }
-        acc = acc.add(acc.rearrange(ROT_A));
-        acc = acc.add(acc.rearrange(ROT_B));
-        if (L >= 8) {
-            acc = acc.add(acc.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            acc = acc.add(acc.rearrange(ROT_D));
-        }
-        return acc.lane(0);
-    }
 }

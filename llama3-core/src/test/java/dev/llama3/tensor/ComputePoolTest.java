@@ -40,9 +40,13 @@ class ComputePoolTest {
         }
     }
 
-    @Test
-    void usesTheWorkersAndTheCaller() throws InterruptedException {
+    @ParameterizedTest(name = "first job right after construction: {0}")
+    @ValueSource(booleans = {true, false})
+    void usesTheWorkersAndTheCaller(boolean immediately) throws InterruptedException {
         try (ComputePool pool = new ComputePool(3)) {
+            if (!immediately) {
+                Thread.sleep(300); // workers have started and parked
+            }
             Set<String> names = ConcurrentHashMap.newKeySet();
             CountDownLatch allThree = new CountDownLatch(3);
             // each chunk waits until three distinct threads have started one: proves the work really spreads
@@ -51,7 +55,9 @@ class ComputePoolTest {
                     allThree.countDown();
                 }
                 try {
-                    allThree.await();
+                    if (!allThree.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new AssertionError("only " + names + " took part");
+                    }
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
