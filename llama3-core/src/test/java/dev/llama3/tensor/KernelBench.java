@@ -8,9 +8,14 @@ import java.util.Random;
 /**
  * Manual micro-benchmark of the matrix-vector kernels (not a test): single-thread and pool throughput in GB/s of
  * weight data for each hot type. Run with the test classpath, e.g.
- * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:<slf4j> dev.llama3.tensor.KernelBench [MB] [threads] [types...]}.
+ * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:<slf4j> dev.llama3.tensor.KernelBench [MB] [threads] [types...]}
+ * ({@code -Dbench.batches=1,8,64 -Dbench.iterations=15}).
  */
 public final class KernelBench {
+    private static final int[] BATCHES = java.util.Arrays.stream(System.getProperty("bench.batches", "1,8,64")
+            .split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final int ITERATIONS = Integer.getInteger("bench.iterations", 15);
+
     private KernelBench() {}
 
     public static void main(String[] args) {
@@ -21,7 +26,7 @@ public final class KernelBench {
         System.out.println("kernels: " + Kernels.describe() + ", threads " + threads);
         int cols = 2048;
         Random rnd = new Random(1);
-        float[] xs = new float[cols * 64];
+        float[] xs = new float[cols * java.util.Arrays.stream(BATCHES).max().orElse(1)];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = (float) rnd.nextGaussian();
         }
@@ -43,10 +48,10 @@ public final class KernelBench {
                     MemorySegment.copy(seg, (r % 64) * rowBytes, seg, r * rowBytes, rowBytes);
                 }
                 WeightMatrix w = WeightMatrix.of(t, type, seg, rows, cols);
-                for (int batch : new int[] {1, 8, 64}) {
+                for (int batch : BATCHES) {
                     float[] out = new float[rows * batch];
                     long best = Long.MAX_VALUE;
-                    for (int it = 0; it < 15; it++) {
+                    for (int it = 0; it < ITERATIONS; it++) {
                         long t0 = System.nanoTime();
                         w.matmul(pool, xs, batch, out);
                         best = Math.min(best, System.nanoTime() - t0);
