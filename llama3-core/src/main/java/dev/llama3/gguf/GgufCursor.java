@@ -139,12 +139,26 @@ final class GgufCursor {
      * A count (u64) of items taking at least {@code minItemBytes} each: refused when the rest of the
      * file could not hold that many, so no caller ever allocates for an impossible count.
      */
-    int count(String what, int minItemBytes) throws GgufFormatException {
+    int count(Object what, int minItemBytes) throws GgufFormatException {
         long at = pos;
         long n = i64(what);
-        if (n < 0 || n > remaining() / minItemBytes || n > Integer.MAX_VALUE - 8) {
-            throw error(what + " is " + Long.toUnsignedString(n) + ", more than the remaining "
-                    + remaining() + " bytes of the file can hold", at);
+        if (n < 0 || n > remaining() / minItemBytes) {
+            throw error("file is truncated or corrupt: " + what + " is " + Long.toUnsignedString(n)
+                    + " but the remaining " + remaining() + " bytes can hold at most "
+                    + remaining() / minItemBytes, at);
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw error(what + " is " + n + ", more than this reader supports", at);
+        }
+        return (int) n;
+    }
+
+    /** A u64 count from the header: refused when it could not be a Java collection size. */
+    int headerCount(Object what) throws GgufFormatException {
+        long at = pos;
+        long n = i64(what);
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw error(what + " is " + Long.toUnsignedString(n) + ", impossibly large", at);
         }
         return (int) n;
     }

@@ -42,8 +42,10 @@ final class GgufParser {
 
     private Result parse() throws GgufFormatException {
         int version = header();
-        int tensorCount = in.count("tensor count", MIN_TENSOR_INFO_BYTES);
-        int kvCount = in.count("metadata entry count", MIN_KV_BYTES);
+        // The counts are only sanity-checked here; the loops below stop at the first item the
+        // file is too short for, naming it, and never preallocate more than the file could hold.
+        int tensorCount = in.headerCount("tensor count");
+        int kvCount = in.headerCount("metadata entry count");
         Map<String, GgufValue> metadata = metadata(kvCount);
         long alignment = alignment(metadata);
         List<RawTensor> raw = tensorInfos(tensorCount);
@@ -83,7 +85,7 @@ final class GgufParser {
     }
 
     private Map<String, GgufValue> metadata(int kvCount) throws GgufFormatException {
-        Map<String, GgufValue> metadata = new LinkedHashMap<>(Math.max(16, kvCount * 2));
+        Map<String, GgufValue> metadata = new LinkedHashMap<>(capacity(kvCount, MIN_KV_BYTES));
         for (int i = 0; i < kvCount; i++) {
             long keyAt = in.position();
             String key = in.string("key of metadata entry " + i);
@@ -206,8 +208,8 @@ final class GgufParser {
                              long infoOffset) {}
 
     private List<RawTensor> tensorInfos(int tensorCount) throws GgufFormatException {
-        List<RawTensor> tensors = new ArrayList<>(tensorCount);
-        Map<String, Long> seen = new HashMap<>(Math.max(16, tensorCount * 2));
+        List<RawTensor> tensors = new ArrayList<>(capacity(tensorCount, MIN_TENSOR_INFO_BYTES));
+        Map<String, Long> seen = new HashMap<>(capacity(tensorCount, MIN_TENSOR_INFO_BYTES));
         for (int i = 0; i < tensorCount; i++) {
             long infoAt = in.position();
             String name = in.string("name of tensor info " + i);
@@ -255,7 +257,11 @@ final class GgufParser {
                 elements = Math.multiplyExact(elements, d);
             }
             long rows = shape[0] == 0 ? 0 : elements / shape[0];
-            return Math.multiplyExact(rows, shape[0] / type.blockSize() * (long) type.blockBytes());
+            long rowBytes = type.byteSize(shape[0]);
+            if (rowBytes < 0) {
+                throw new ArithmeticException("row size overflows");
+            }
+            return Math.multiplyExact(rows, rowBytes);
         } catch (ArithmeticException e) {
             throw in.error(where + " shape " + java.util.Arrays.toString(shape) + " of type " + type
                     + " overflows 64-bit element or byte counts", at);
@@ -278,7 +284,7 @@ final class GgufParser {
                         t.infoOffset());
             }
             long start = dataOffset + rel; // both at most the file size: no overflow
-            if (start > fileSize || t.byteSize() > fileSize - start) {
+            if (start > fileSize || t.byteSize() < 0 || t.byteSize() > fileSize - start) {
                 throw in.error(where + " data (bytes " + start + " to " + (start + t.byteSize())
                         + ") extends past the end of the file (" + fileSize + " bytes): file truncated?",
                         t.infoOffset());
@@ -286,6 +292,14 @@ final class GgufParser {
             tensors.add(new GgufTensorInfo(t.name(), t.shape(), t.type(), start, t.byteSize()));
         }
         return tensors;
+    }
+
+    /**
+     * Initial collection capacity for {@code count} items: never more than the rest of the file could
+     * hold, and modest, so a corrupt count costs nothing before the parse reaches the bad bytes.
+     */
+    private int capacity(int count, int minItemBytes) {
+        return (int) Math.min(Math.min(count, in.remaining() / minItemBytes), 1 << 16);
     }
 
     static long alignUp(long offset, long alignment) {

@@ -55,7 +55,7 @@ final class RawGguf {
     }
 
     /** A tensor info: name, dims, ggml type id, relative offset. */
-    RawGguf tensorInfo(String name, long[] ne, int typeId, long offset) {
+    RawGguf tensorInfo(String name, long[] ne, long typeId, long offset) {
         str(name).u32(ne.length);
         for (long d : ne) {
             u64(d);
