@@ -13,7 +13,7 @@ public record GgufArray(GgufValueType elementType, List<?> elements) {
     public GgufArray {
         Objects.requireNonNull(elementType, "elementType");
         Objects.requireNonNull(elements, "elements");
-        if (!(elements instanceof PackedList<?>)) {
+        if (!(elements instanceof PackedList<?> packed && packed.type == elementType)) {
             // caller-built list: copy (refuses nulls) and check every element against the type
             elements = List.copyOf(elements);
             for (int i = 0; i < elements.size(); i++) {

@@ -135,42 +135,42 @@ final class GgufParser {
                 for (int i = 0; i < n; i++) {
                     v[i] = integer(type, new GgufCursor.Element(container, start, i));
                 }
-                yield new PackedList.Longs(v);
+                yield new PackedList.Longs(type, v);
             }
             case FLOAT32 -> {
                 float[] v = new float[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = in.f32(new GgufCursor.Element(container, start, i));
                 }
-                yield new PackedList.Floats(v);
+                yield new PackedList.Floats(type, v);
             }
             case FLOAT64 -> {
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = in.f64(new GgufCursor.Element(container, start, i));
                 }
-                yield new PackedList.Doubles(v);
+                yield new PackedList.Doubles(type, v);
             }
             case BOOL -> {
                 boolean[] v = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = in.u8(new GgufCursor.Element(container, start, i)) != 0;
                 }
-                yield new PackedList.Bools(v);
+                yield new PackedList.Bools(type, v);
             }
             case STRING -> {
                 Object[] v = new Object[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = in.string(new GgufCursor.Element(container, start, i));
                 }
-                yield new PackedList.Objects(v);
+                yield new PackedList.Objects(type, v);
             }
             case ARRAY -> {
                 Object[] v = new Object[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = array("element " + i + " of " + where, depth + 1);
                 }
-                yield new PackedList.Objects(v);
+                yield new PackedList.Objects(type, v);
             }
         });
     }

@@ -121,6 +121,22 @@ public record GgufValue(GgufValueType type, Object value) {
         };
     }
 
+    /**
+     * Why {@code s} cannot be written as UTF-8 (an unpaired surrogate, which {@code getBytes} would
+     * silently turn into '?'), or null when it can.
+     */
+    static String unencodable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "string has an unpaired surrogate at index " + i + " and cannot be written as UTF-8";
+            }
+        }
+        return null;
+    }
+
     /** Why {@code value} cannot be a value of {@code type}, or null when it can. */
     static String checkValue(GgufValueType type, Object value) {
         if (value == null) {
@@ -137,6 +153,9 @@ public record GgufValue(GgufValueType type, Object value) {
         if (!expected.isInstance(value)) {
             return type + " value must be a " + expected.getSimpleName() + " but was a "
                     + value.getClass().getName();
+        }
+        if (type == GgufValueType.STRING) {
+            return unencodable((String) value);
         }
         if (type.isInteger()) {
             long v = (Long) value;

@@ -42,6 +42,10 @@ public final class GgufWriter {
     public GgufWriter put(String key, GgufValue value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        String problem = GgufValue.unencodable(key);
+        if (problem != null) {
+            throw new IllegalArgumentException("key: " + problem);
+        }
         if (key.equals(GgufParser.ALIGNMENT_KEY)) {
             checkAlignment(value);
         }
@@ -113,12 +117,12 @@ public final class GgufWriter {
             v[i] = values[i];
         }
         return put(key, new GgufValue(GgufValueType.ARRAY,
-                new GgufArray(GgufValueType.INT32, new PackedList.Longs(v))));
+                new GgufArray(GgufValueType.INT32, new PackedList.Longs(GgufValueType.INT32, v))));
     }
 
     public GgufWriter putFloat32Array(String key, float[] values) {
         return put(key, new GgufValue(GgufValueType.ARRAY,
-                new GgufArray(GgufValueType.FLOAT32, new PackedList.Floats(values.clone()))));
+                new GgufArray(GgufValueType.FLOAT32, new PackedList.Floats(GgufValueType.FLOAT32, values.clone()))));
     }
 
     /** Copies every metadata entry of {@code file}, in its order. */
@@ -171,6 +175,10 @@ public final class GgufWriter {
 
     private long checkTensor(String name, GgmlType type, long[] shape) {
         Objects.requireNonNull(name, "name");
+        String problem = GgufValue.unencodable(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("tensor name: " + problem);
+        }
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(shape, "shape");
         if (tensors.containsKey(name)) {
@@ -193,12 +201,15 @@ public final class GgufWriter {
                         + " overflows a 64-bit element count");
             }
         }
-        long rowBytes = type.byteSize(shape[0]);
-        if (rowBytes < 0) {
+        if (shape[0] % type.blockSize() != 0) {
             throw new IllegalArgumentException("tensor '" + name + "' row length " + shape[0]
                     + " is not a multiple of the " + type + " block size " + type.blockSize());
         }
         try {
+            long rowBytes = type.byteSize(shape[0]);
+            if (rowBytes < 0) {
+                throw new ArithmeticException("row size overflows");
+            }
             return Math.multiplyExact(shape[0] == 0 ? 0 : elements / shape[0], rowBytes);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("tensor '" + name + "' shape " + Arrays.toString(shape)
@@ -333,22 +344,8 @@ public final class GgufWriter {
     }
 
     private static void string(ChannelSink out, String s) throws IOException {
-        checkEncodable(s);
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.u64(bytes.length);
         out.bytes(bytes, 0, bytes.length);
-    }
-
-    /** Lone surrogates cannot be written as UTF-8 (getBytes would silently write '?'). */
-    private static void checkEncodable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("string has an unpaired surrogate at index " + i
-                        + " and cannot be written as UTF-8");
-            }
-        }
     }
 }

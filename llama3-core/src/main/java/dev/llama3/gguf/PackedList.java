@@ -7,17 +7,25 @@ import java.util.RandomAccess;
  * Immutable lists over primitive arrays, used for GGUF arrays read from files: a vocabulary's
  * 128256 token types stay one {@code long[]} instead of 128256 boxed objects, and typed getters can
  * read the backing array directly. Only this package creates them, so {@link GgufArray} trusts
- * their contents without copying.
+ * their contents without copying when they are used with the element type they were built for.
  */
 abstract sealed class PackedList<E> extends AbstractList<E> implements RandomAccess
         permits PackedList.Longs, PackedList.Floats, PackedList.Doubles, PackedList.Bools,
                 PackedList.Objects {
 
+    /** The element type the contents were read or checked as. */
+    final GgufValueType type;
+
+    PackedList(GgufValueType type) {
+        this.type = type;
+    }
+
     /** Integer elements of any width, boxed as {@link Long} on access. */
     static final class Longs extends PackedList<Long> {
         final long[] values;
 
-        Longs(long[] values) {
+        Longs(GgufValueType type, long[] values) {
+            super(type);
             this.values = values;
         }
 
@@ -36,7 +44,8 @@ abstract sealed class PackedList<E> extends AbstractList<E> implements RandomAcc
     static final class Floats extends PackedList<Float> {
         final float[] values;
 
-        Floats(float[] values) {
+        Floats(GgufValueType type, float[] values) {
+            super(type);
             this.values = values;
         }
 
@@ -55,7 +64,8 @@ abstract sealed class PackedList<E> extends AbstractList<E> implements RandomAcc
     static final class Doubles extends PackedList<Double> {
         final double[] values;
 
-        Doubles(double[] values) {
+        Doubles(GgufValueType type, double[] values) {
+            super(type);
             this.values = values;
         }
 
@@ -74,7 +84,8 @@ abstract sealed class PackedList<E> extends AbstractList<E> implements RandomAcc
     static final class Bools extends PackedList<Boolean> {
         final boolean[] values;
 
-        Bools(boolean[] values) {
+        Bools(GgufValueType type, boolean[] values) {
+            super(type);
             this.values = values;
         }
 
@@ -93,7 +104,8 @@ abstract sealed class PackedList<E> extends AbstractList<E> implements RandomAcc
     static final class Objects extends PackedList<Object> {
         final Object[] values;
 
-        Objects(Object[] values) {
+        Objects(GgufValueType type, Object[] values) {
+            super(type);
             this.values = values;
         }
 
