@@ -31,6 +31,8 @@ final class GgufParser {
                   List<GgufTensorInfo> tensors) {}
 
     private final GgufCursor in;
+    /** Where the value of {@code general.alignment} starts, for error messages. */
+    private long alignmentValueAt;
 
     private GgufParser(Path file, MemorySegment bytes) {
         this.in = new GgufCursor(file, bytes);
@@ -97,6 +99,9 @@ final class GgufParser {
             GgufValueType type = GgufValueType.byId(typeId);
             if (type == null) {
                 throw in.error("unknown value type id " + typeId + " for key '" + key + "'", typeAt);
+            }
+            if (key.equals(ALIGNMENT_KEY)) {
+                alignmentValueAt = in.position();
             }
             metadata.put(key, new GgufValue(type, value(type, "key '" + key + "'", 0)));
         }
@@ -194,11 +199,11 @@ final class GgufParser {
             return DEFAULT_ALIGNMENT;
         }
         if (v.type() != GgufValueType.UINT32) {
-            throw in.error("metadata key '" + ALIGNMENT_KEY + "' must be UINT32 but is " + v.type(), 0);
+            throw in.error("metadata key '" + ALIGNMENT_KEY + "' must be UINT32 but is " + v.type(), alignmentValueAt);
         }
         long a = (Long) v.value();
         if (a == 0 || Long.bitCount(a) != 1) {
-            throw in.error("metadata key '" + ALIGNMENT_KEY + "' is " + a + ", not a nonzero power of two", 0);
+            throw in.error("metadata key '" + ALIGNMENT_KEY + "' is " + a + ", not a nonzero power of two", alignmentValueAt);
         }
         return a;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reads the shared fixture files and checks them against the fixtures README. */
 class GgufFixtureFilesTest {
@@ -106,6 +107,23 @@ class GgufFixtureFilesTest {
             }
             // 2 layers x 9 tensors + token_embd, output_norm, rope_freqs
             assertThat(f.tensors()).hasSize(21);
+        }
+    }
+
+    /** Copying a llama.cpp-written model through the writer must reproduce it byte for byte. */
+    @Test
+    void rewritingAModelReproducesItExactly(@TempDir Path dir) throws Exception {
+        for (String name : List.of("quants/tensor-zoo.gguf", "models/tiny64-q4_0.gguf")) {
+            Path path = Fixtures.require(name);
+            Path copy = dir.resolve("copy.gguf");
+            try (GgufFile f = GgufFile.open(path)) {
+                GgufWriter w = new GgufWriter().putAll(f);
+                for (GgufTensorInfo t : f.tensors()) {
+                    w.addTensor(t.name(), t.type(), t.shape(), f.data(t));
+                }
+                w.write(copy);
+            }
+            assertThat(Files.mismatch(path, copy)).as(name).isEqualTo(-1L);
         }
     }
 
