@@ -1,0 +1,191 @@
+package dev.llama3.tensor;
+
+import dev.llama3.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A 2-D GGUF weight tensor viewed in place: {@code rows} rows of {@code cols} values, row-major, one row per
+ * output (GGML {@code ne = [cols, rows]}). Nothing is copied; the data stays in the (memory-mapped) segment.
+ *
+ * <p>Instances are immutable and safe to use from many threads at once.
+ */
+public final class WeightMatrix {
+    /** The GGML types this class can compute with. */
+    public static final Set<GgmlType> SUPPORTED_TYPES = java.util.Collections.unmodifiableSet(EnumSet.of(
+            GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+            GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
+            GgmlType.IQ4_NL, GgmlType.IQ4_XS));
+
+    /** Below this many multiply-adds a matmul runs on the calling thread: handing off would cost more. */
+    private static final long PARALLEL_THRESHOLD = 1 << 15;
+
+    private static final ThreadLocal<MatmulTask> TASKS = ThreadLocal.withInitial(MatmulTask::new);
+
+    private final String name;
+    private final GgmlType type;
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final long rowBytes;
+    private final DotKernels kernels;
+
+    private WeightMatrix(String name, GgmlType type, MemorySegment data, int rows, int cols, long rowBytes,
+                         DotKernels kernels) {
+        this.name = name;
+        this.type = type;
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = rowBytes;
+        this.kernels = kernels;
+    }
+
+    /**
+     * A view of {@code data} as a {@code rows x cols} matrix of {@code type}.
+     *
+     * @throws UnsupportedTensorTypeException when the type is not in {@link #SUPPORTED_TYPES}
+     * @throws IllegalArgumentException when the shape does not fit the type's blocks or the data size
+     */
+    public static WeightMatrix of(String name, GgmlType type, MemorySegment data, int rows, int cols) {
+        return of(name, type, data, rows, cols, Kernels.active());
+    }
+
+    /** As {@link #of(String, GgmlType, MemorySegment, int, int)}, with explicit kernels (tests). */
+    static WeightMatrix of(String name, GgmlType type, MemorySegment data, int rows, int cols, DotKernels kernels) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, () -> "type of tensor '" + name + "'");
+        Objects.requireNonNull(data, () -> "data of tensor '" + name + "'");
+        if (!SUPPORTED_TYPES.contains(type)) {
+            throw new UnsupportedTensorTypeException(name, type);
+        }
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("tensor '" + name + "': shape " + rows + " x " + cols
+                    + " must have at least one row and one column");
+        }
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': row length " + cols
+                    + " is not a multiple of the " + type + " block size " + type.blockSize());
+        }
+        long rowBytes = type.byteSize(cols);
+        long expected = rowBytes * rows;
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + type + " " + rows + " x " + cols
+                    + " needs " + expected + " bytes (" + rowBytes + " per row) but the data has " + data.byteSize());
+        }
+        if (!data.isNative() && !(data.heapBase().orElse(null) instanceof byte[])) {
+            throw new IllegalArgumentException("tensor '" + name
+                    + "': heap memory segments must be backed by a byte[] (use a mapped, native or byte[] segment)");
+        }
+        return new WeightMatrix(name, type, data, rows, cols, rowBytes, kernels);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public GgmlType type() {
+        return type;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Bytes per stored row. */
+    public long rowBytes() {
+        return rowBytes;
+    }
+
+    /** The underlying data. */
+    public MemorySegment data() {
+        return data;
+    }
+
+    /** Writes row {@code row}, dequantized exactly as ggml does, to {@code dst[dstOff .. dstOff+cols)}. */
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        checkRow(row);
+        Objects.checkFromIndexSize(dstOff, cols, dst.length);
+        kernels.dequantize(type, data, row * rowBytes, cols, dst, dstOff);
+    }
+
+    /** The dot product of row {@code row} with {@code x[xOff .. xOff+cols)}, accumulated in float32 or better. */
+    public float dotRow(int row, float[] x, int xOff) {
+        checkRow(row);
+        Objects.checkFromIndexSize(xOff, cols, x.length);
+        return kernels.dot(type, data, row * rowBytes, cols, x, xOff);
+    }
+
+    /**
+     * {@code out[b*rows + r] = dot(row r, x[b*cols .. b*cols+cols))} for {@code b} in {@code [0, batch)},
+     * parallel over rows with {@code pool}. Each result equals {@link #dotRow} on the same row and vector, bit for
+     * bit. {@code x} and {@code out} may be longer than needed and must not overlap.
+     */
+    public void matmul(ComputePool pool, float[] x, int batch, float[] out) {
+        Objects.requireNonNull(pool, "pool");
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch " + batch + " < 0");
+        }
+        if ((long) batch * cols > x.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': x has " + x.length + " floats, batch "
+                    + batch + " x " + cols + " needed");
+        }
+        if ((long) batch * rows > out.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': out has " + out.length + " floats, batch "
+                    + batch + " x " + rows + " needed");
+        }
+        if (batch == 0) {
+            return;
+        }
+        if ((long) rows * cols * batch < PARALLEL_THRESHOLD || pool.threads() == 1) {
+            kernels.matmulRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+            return;
+        }
+        MatmulTask task = TASKS.get();
+        if (task.matrix != null) {
+            task = new MatmulTask(); // re-entered on this thread (a task calling matmul): do not clobber
+        }
+        task.matrix = this;
+        task.x = x;
+        task.batch = batch;
+        task.out = out;
+        try {
+            pool.parallelFor(rows, task);
+        } finally {
+            task.matrix = null;
+            task.x = null;
+            task.out = null;
+        }
+    }
+
+    private void checkRow(int row) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("tensor '" + name + "': row " + row + " outside [0, " + rows + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WeightMatrix[" + name + ", " + type + ", " + rows + " x " + cols + "]";
+    }
+
+    /** A reusable (per calling thread) task, so that matmul does not allocate a lambda per call. */
+    private static final class MatmulTask implements ComputePool.RangeTask {
+        WeightMatrix matrix;
+        float[] x;
+        int batch;
+        float[] out;
+
+        @Override
+        public void run(int from, int to) {
+            WeightMatrix m = matrix;
+            m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, from, to, x, batch, out);
+        }
+    }
+}
