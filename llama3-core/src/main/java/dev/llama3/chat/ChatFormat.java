@@ -1,7 +1,7 @@
 package dev.llama3.chat;
 
+import dev.llama3.sampling.IntList;
 import dev.llama3.tokenizer.Llama3Tokenizer;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,7 +51,7 @@ public final class ChatFormat {
      * @param appendAssistantHeader end with an open assistant header so the model writes the reply
      */
     public int[] render(List<ChatMessage> messages, boolean appendAssistantHeader) {
-        TokenBuffer out = new TokenBuffer();
+        IntList out = new IntList();
         out.add(beginOfText);
         for (ChatMessage m : messages) {
             appendMessage(out, m);
@@ -64,51 +64,28 @@ public final class ChatFormat {
 
     /** Renders one complete message (header, content, {@code <|eot_id|>}) without BOS. */
     public int[] renderMessage(ChatMessage message) {
-        TokenBuffer out = new TokenBuffer();
+        IntList out = new IntList();
         appendMessage(out, message);
         return out.toArray();
     }
 
     /** Renders a bare header ({@code <|start_header_id|>role<|end_header_id|>\n\n}). */
     public int[] renderHeader(Role role) {
-        TokenBuffer out = new TokenBuffer();
+        IntList out = new IntList();
         appendHeader(out, role);
         return out.toArray();
     }
 
-    private void appendMessage(TokenBuffer out, ChatMessage m) {
+    private void appendMessage(IntList out, ChatMessage m) {
         appendHeader(out, m.role());
         out.addAll(tokenizer.encode(m.content().strip()));
         out.add(endOfTurn);
     }
 
-    private void appendHeader(TokenBuffer out, Role role) {
+    private void appendHeader(IntList out, Role role) {
         out.add(startHeader);
         out.addAll(tokenizer.encode(role.header()));
         out.add(endHeader);
         out.addAll(doubleNewline);
-    }
-
-    /** A growable int array. */
-    private static final class TokenBuffer {
-        private int[] data = new int[64];
-        private int size;
-
-        void add(int v) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, size * 2);
-            }
-            data[size++] = v;
-        }
-
-        void addAll(int[] values) {
-            for (int v : values) {
-                add(v);
-            }
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
     }
 }

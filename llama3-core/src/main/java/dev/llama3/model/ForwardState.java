@@ -18,7 +18,8 @@ public final class ForwardState {
     final float[] sin;
     /** One attention-score row per worker, each as long as the context. */
     final float[][] scores;
-    final int[] positions;
+    /** Logits of one position when every position's logits are requested. */
+    final float[] logitsRow;
 
     public ForwardState(LlamaConfig c, int batchCapacity, int contextLength, int threads) {
         if (batchCapacity <= 0) {
@@ -37,7 +38,7 @@ public final class ForwardState {
         cos = new float[batchCapacity * c.ropeDimensionCount() / 2];
         sin = new float[batchCapacity * c.ropeDimensionCount() / 2];
         scores = new float[Math.max(1, threads)][contextLength];
-        positions = new int[batchCapacity];
+        logitsRow = new float[c.vocabSize()];
     }
 
     public int batchCapacity() {

@@ -89,9 +89,9 @@ public final class LlamaModel {
         for (int l = 0; l < layers.size(); l++) {
             LlamaWeights.Layer layer = layers.get(l);
             rmsNormRows(s.xb, s.x, layer.attentionNorm(), n, dim, c.rmsEps());
-            layer.wq().matmul(pool, s.xb, 0, n, s.q, 0);
-            layer.wk().matmul(pool, s.xb, 0, n, s.k, 0);
-            layer.wv().matmul(pool, s.xb, 0, n, s.v, 0);
+            layer.wq().matmul(pool, s.xb, n, s.q);
+            layer.wk().matmul(pool, s.xb, n, s.k);
+            layer.wv().matmul(pool, s.xb, n, s.v);
 
             float[] keyCache = cache.keys(l);
             float[] valueCache = cache.values(l);
@@ -103,26 +103,29 @@ public final class LlamaModel {
             }
             attention(pool, s, keyCache, valueCache, n, startPos);
 
-            layer.wo().matmul(pool, s.xb2, 0, n, s.xb, 0);
+            layer.wo().matmul(pool, s.xb2, n, s.xb);
             add(s.x, s.xb, n * dim);
 
             rmsNormRows(s.xb, s.x, layer.ffnNorm(), n, dim, c.rmsEps());
-            layer.ffnGate().matmul(pool, s.xb, 0, n, s.hb, 0);
-            layer.ffnUp().matmul(pool, s.xb, 0, n, s.hb2, 0);
+            layer.ffnGate().matmul(pool, s.xb, n, s.hb);
+            layer.ffnUp().matmul(pool, s.xb, n, s.hb2);
             swiglu(s.hb, s.hb2, n * ff);
-            layer.ffnDown().matmul(pool, s.hb, 0, n, s.xb, 0);
+            layer.ffnDown().matmul(pool, s.hb, n, s.xb);
             add(s.x, s.xb, n * dim);
         }
         cache.setLength(startPos + n);
 
         if (logits != null) {
             WeightMatrix out = weights.output();
-            if (allPositions) {
-                rmsNormRows(s.xb, s.x, weights.outputNorm(), n, dim, c.rmsEps());
-                out.matmul(pool, s.xb, 0, n, logits, logitsOffset);
-            } else {
-                rmsNorm(s.xb, 0, s.x, (n - 1) * dim, weights.outputNorm(), dim, c.rmsEps());
-                out.matmul(pool, s.xb, 0, 1, logits, logitsOffset);
+            // One row at a time: a batch of vocabulary-sized rows would need a huge scratch buffer.
+            for (int b = allPositions ? 0 : n - 1; b < n; b++) {
+                rmsNorm(s.xb, 0, s.x, b * dim, weights.outputNorm(), dim, c.rmsEps());
+                if (allPositions) {
+                    out.matmul(pool, s.xb, 1, s.logitsRow);
+                    System.arraycopy(s.logitsRow, 0, logits, logitsOffset + b * c.vocabSize(), c.vocabSize());
+                } else {
+                    out.matmul(pool, s.xb, 1, logits);
+                }
             }
         }
     }

@@ -121,7 +121,7 @@ public final class LlamaWeights {
             try {
                 return WeightMatrix.of(name, t.type(), gguf.data(t), rows, cols);
             } catch (UnsupportedTensorTypeException e) {
-                throw new UnsupportedTensorTypeException(gguf.path() + ": " + e.getMessage());
+                throw new UnsupportedTensorTypeException(name, gguf.path() + ": " + e.getMessage());
             }
         }
 
@@ -132,7 +132,7 @@ public final class LlamaWeights {
                         + java.util.Arrays.toString(t.shape()) + ", expected [" + length + "]");
             }
             if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16 && t.type() != GgmlType.BF16) {
-                throw new UnsupportedTensorTypeException(gguf.path() + ": tensor '" + name + "' has type "
+                throw new UnsupportedTensorTypeException(name, gguf.path() + ": tensor '" + name + "' has type "
                         + t.type() + "; 1-D tensors must be F32, F16 or BF16");
             }
             float[] v = new float[length];
