@@ -147,13 +147,14 @@ public final class SyntheticModel {
 
     private void addMatrix(GgufWriter w, ComputePool pool, String name, GgmlType type, int cols, int rows, double std,
             int tensorIndex) {
-        long rowBytes = type.byteSize(cols);
-        if (rowBytes < 0) {
-            throw new IllegalArgumentException(name + ": row length " + cols + " is not a multiple of " + type
-                    + "'s block size " + type.blockSize());
+        if (cols % type.blockSize() != 0) {
+            // llama-quantize's fallback for rows that K-quant blocks do not fit (e.g. the tiny shape's 64 columns)
+            type = type == GgmlType.Q6_K ? GgmlType.Q8_0 : GgmlType.Q4_0;
         }
+        long rowBytes = type.byteSize(cols);
+        GgmlType rowType = type;
         long tensorSeed = seed * 0x9E3779B97F4A7C15L + tensorIndex;
-        w.addTensor(name, type, new long[] {cols, rows}, (OutputStream os) -> {
+        w.addTensor(name, rowType, new long[] {cols, rows}, (OutputStream os) -> {
             int chunkRows = (int) Math.max(1, Math.min(rows, (4 << 20) / rowBytes));
             byte[][] chunk = new byte[chunkRows][];
             for (int r0 = 0; r0 < rows; r0 += chunkRows) {
@@ -166,7 +167,7 @@ public final class SyntheticModel {
                         for (int c = 0; c < cols; c++) {
                             values[c] = (float) (random.nextGaussian() * std);
                         }
-                        chunk[i] = Quantizers.quantize(type, values, 0, cols);
+                        chunk[i] = Quantizers.quantize(rowType, values, 0, cols);
                     }
                 });
                 for (int i = 0; i < count; i++) {

@@ -39,7 +39,7 @@ class SyntheticModelTest {
     @ParameterizedTest
     @EnumSource(value = SyntheticModel.WeightFormat.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K_M"})
     void forwardPassMatchesFloat64Reference(SyntheticModel.WeightFormat format) throws IOException {
-        int[] prompt = {511 - 255, 72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100, 33, 10, 65, 66, 67};
+        int[] prompt = {256 /* BOS */, 72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100, 33, 10, 65, 66, 67};
         try (LlamaEngine engine = LlamaEngine.load(model(format), EngineOptions.builder().threads(2).batchSize(5).build());
                 Session batched = engine.newSession();
                 Session stepwise = engine.newSession()) {
