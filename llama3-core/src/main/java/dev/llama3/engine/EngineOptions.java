@@ -8,8 +8,9 @@ import dev.llama3.tensor.ComputePool;
  * @param threads compute threads (default: available processors)
  * @param contextLength positions per session (0 = the model's trained context, capped at 8192)
  * @param batchSize tokens per forward pass during prompt processing
+ * @param maxBatchSequences most concurrent sessions whose decode steps share one forward pass
  */
-public record EngineOptions(int threads, int contextLength, int batchSize) {
+public record EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences) {
 
     /** Context used when none is requested: Llama 3.1 files advertise 128K, which would waste memory. */
     public static final int DEFAULT_MAX_CONTEXT = 8192;
@@ -23,6 +24,9 @@ public record EngineOptions(int threads, int contextLength, int batchSize) {
         }
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        if (maxBatchSequences <= 0) {
+            throw new IllegalArgumentException("max batch sequences must be positive, got " + maxBatchSequences);
         }
     }
 
@@ -38,6 +42,7 @@ public record EngineOptions(int threads, int contextLength, int batchSize) {
         private int threads = ComputePool.defaultThreads();
         private int contextLength = 0;
         private int batchSize = 64;
+        private int maxBatchSequences = 8;
 
         public Builder threads(int threads) {
             this.threads = threads;
@@ -54,8 +59,13 @@ public record EngineOptions(int threads, int contextLength, int batchSize) {
             return this;
         }
 
+        public Builder maxBatchSequences(int maxBatchSequences) {
+            this.maxBatchSequences = maxBatchSequences;
+            return this;
+        }
+
         public EngineOptions build() {
-            return new EngineOptions(threads, contextLength, batchSize);
+            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences);
         }
     }
 }

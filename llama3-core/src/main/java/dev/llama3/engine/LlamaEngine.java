@@ -41,6 +41,7 @@ public final class LlamaEngine implements AutoCloseable {
     private final ComputePool pool;
     private final EngineOptions options;
     private final int contextLength;
+    private final ForwardScheduler scheduler;
     private volatile boolean closed;
 
     private LlamaEngine(GgufFile gguf, LlamaModel model, Llama3Tokenizer tokenizer, ComputePool pool,
@@ -52,6 +53,7 @@ public final class LlamaEngine implements AutoCloseable {
         this.pool = pool;
         this.options = options;
         this.contextLength = contextLength;
+        this.scheduler = new ForwardScheduler(model, pool, contextLength, options.batchSize(), options.maxBatchSequences());
     }
 
     /** Maps the file, checks that every tensor the model needs is present and supported, and starts the threads. */
@@ -139,11 +141,11 @@ public final class LlamaEngine implements AutoCloseable {
     /** A new, empty conversation state (its own KV cache). */
     public Session newSession() {
         ensureOpen();
-        return new Session(this, contextLength, options.batchSize());
+        return new Session(this, contextLength);
     }
 
-    ComputePool pool() {
-        return pool;
+    ForwardScheduler scheduler() {
+        return scheduler;
     }
 
     void ensureOpen() {
@@ -157,6 +159,7 @@ public final class LlamaEngine implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            scheduler.close();
             pool.close();
             gguf.close();
         }

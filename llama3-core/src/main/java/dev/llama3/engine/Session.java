@@ -1,6 +1,6 @@
 package dev.llama3.engine;
 
-import dev.llama3.model.ForwardState;
+import dev.llama3.model.ContextOverflowException;
 import dev.llama3.model.KvCache;
 import dev.llama3.sampling.IntList;
 import dev.llama3.sampling.Sampler;
@@ -14,18 +14,20 @@ import dev.llama3.tokenizer.StreamingDecoder;
 public final class Session implements AutoCloseable {
     private final LlamaEngine engine;
     private final KvCache cache;
-    private final ForwardState state;
     private final IntList tokens = new IntList();
     private final float[] logits;
-    /** The single-token input of a decode step, reused so decoding allocates nothing per token. */
-    private final int[] nextToken = new int[1];
+    /** Reused for every step, so decoding allocates nothing per token. */
+    private final ForwardScheduler.DecodeJob decodeJob = new ForwardScheduler.DecodeJob();
+    private final ForwardScheduler.PrefillJob prefillJob = new ForwardScheduler.PrefillJob();
     private volatile boolean cancelled;
 
-    Session(LlamaEngine engine, int contextLength, int batchSize) {
+    Session(LlamaEngine engine, int contextLength) {
         this.engine = engine;
         this.cache = new KvCache(engine.config(), contextLength);
-        this.state = new ForwardState(engine.config(), batchSize, contextLength, engine.pool().threads());
         this.logits = new float[engine.config().vocabSize()];
+        decodeJob.cache = cache;
+        decodeJob.logits = logits;
+        prefillJob.cache = cache;
     }
 
     /** Number of tokens in the context. */
@@ -60,19 +62,57 @@ public final class Session implements AutoCloseable {
      * overwrites; copy it to keep it).
      */
     public float[] evaluate(int[] ids) {
-        engine.ensureOpen();
-        engine.model().forward(engine.pool(), state, cache, ids, 0, ids.length, logits, false);
-        tokens.addAll(ids);
+        prefill(ids, logits, false);
         return logits;
     }
 
     /** Appends tokens and returns the logits of every one of them ({@code ids.length * vocab}, position-major). */
     public float[] evaluateAll(int[] ids) {
-        engine.ensureOpen();
         float[] all = new float[Math.multiplyExact(ids.length, engine.config().vocabSize())];
-        engine.model().forward(engine.pool(), state, cache, ids, 0, ids.length, all, true);
-        tokens.addAll(ids);
+        prefill(ids, all, true);
         return all;
+    }
+
+    private void prefill(int[] ids, float[] out, boolean allPositions) {
+        engine.ensureOpen();
+        checkTokens(ids);
+        if (ids.length == 1 && !allPositions) {
+            step(ids[0]);
+            return;
+        }
+        prefillJob.tokens = ids;
+        prefillJob.logits = out;
+        prefillJob.allPositions = allPositions;
+        try {
+            engine.scheduler().prefill(prefillJob);
+        } finally {
+            prefillJob.tokens = null;
+            prefillJob.logits = null;
+        }
+        tokens.addAll(ids);
+    }
+
+    /** One decode step: batched with the steps of other sessions waiting at the same time. */
+    private void step(int token) {
+        decodeJob.token = token;
+        engine.scheduler().decode(decodeJob);
+        tokens.add(token);
+    }
+
+    /** Validates a whole prompt before any of it touches the cache. */
+    private void checkTokens(int[] ids) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("no tokens to evaluate");
+        }
+        int vocab = engine.config().vocabSize();
+        for (int id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        if (cache.length() + ids.length > cache.capacity()) {
+            throw new ContextOverflowException(cache.length() + ids.length, cache.capacity());
+        }
     }
 
     /**
@@ -95,7 +135,7 @@ public final class Session implements AutoCloseable {
             }
         }
         if (prompt.length + cache.length() >= cache.capacity()) {
-            throw new dev.llama3.model.ContextOverflowException(prompt.length + cache.length() + 1, cache.capacity());
+            throw new ContextOverflowException(prompt.length + cache.length() + 1, cache.capacity());
         }
         try {
             long t0 = System.nanoTime();
@@ -135,8 +175,9 @@ public final class Session implements AutoCloseable {
                     reason = FinishReason.LENGTH;
                     break;
                 }
-                nextToken[0] = next;
-                current = evaluate(nextToken);
+                engine.ensureOpen();
+                step(next);
+                current = logits;
             }
             if (!stops.matched()) {
                 String rest = stops.accept(decoder.flush()) + stops.flush();

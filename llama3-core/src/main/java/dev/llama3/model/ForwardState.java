@@ -18,6 +18,10 @@ public final class ForwardState {
     final float[] sin;
     /** One attention-score row per worker, each as long as the context. */
     final float[][] scores;
+    /** Per batch entry: its token, its sequence's cache, and its position in that sequence. */
+    final int[] tokens;
+    final KvCache[] caches;
+    final int[] positions;
     /** Logits of one position when every position's logits are requested. */
     final float[] logitsRow;
 
@@ -39,6 +43,9 @@ public final class ForwardState {
         sin = new float[batchCapacity * c.ropeDimensionCount() / 2];
         scores = new float[Math.max(1, threads)][contextLength];
         logitsRow = new float[c.vocabSize()];
+        tokens = new int[batchCapacity];
+        caches = new KvCache[batchCapacity];
+        positions = new int[batchCapacity];
     }
 
     public int batchCapacity() {

@@ -44,6 +44,15 @@ public final class LlamaModel {
      */
     public void forward(ComputePool pool, ForwardState s, KvCache cache, int[] tokens, int from, int count,
             float[] logits, boolean allPositions) {
+        forward(pool, s, cache, tokens, from, count, logits, 0, allPositions);
+    }
+
+    /**
+     * As {@link #forward(ComputePool, ForwardState, KvCache, int[], int, int, float[], boolean)}, with every
+     * position's logits written from {@code logitsOffset} on (prompts evaluated in several calls).
+     */
+    public void forward(ComputePool pool, ForwardState s, KvCache cache, int[] tokens, int from, int count,
+            float[] logits, int logitsOffset, boolean allPositions) {
         if (count <= 0) {
             throw new IllegalArgumentException("forward needs at least one token");
         }
@@ -60,29 +69,71 @@ public final class LlamaModel {
         while (done < count) {
             int n = Math.min(s.batchCapacity, count - done);
             boolean last = done + n == count;
-            float[] chunkLogits = null;
-            int logitsOffset = 0;
-            if (logits != null && (allPositions || last)) {
-                chunkLogits = logits;
-                logitsOffset = allPositions ? done * vocab : 0;
+            for (int b = 0; b < n; b++) {
+                s.caches[b] = cache;
+                s.positions[b] = cache.length() + b;
+                s.tokens[b] = tokens[from + done + b];
             }
-            forwardChunk(pool, s, cache, tokens, from + done, n, chunkLogits, logitsOffset, allPositions);
+            LogitRows rows = logits == null ? LogitRows.NONE
+                    : allPositions ? LogitRows.ALL : last ? LogitRows.LAST : LogitRows.NONE;
+            forwardBatch(pool, s, n, logits, allPositions ? logitsOffset + done * vocab : 0, rows);
+            cache.setLength(cache.length() + n);
             done += n;
         }
     }
 
-    private void forwardChunk(ComputePool pool, ForwardState s, KvCache cache, int[] tokens, int from, int n,
-            float[] logits, int logitsOffset, boolean allPositions) {
+    /**
+     * Advances several independent sequences by one token each in a single pass: entry {@code b} appends
+     * {@code tokens[b]} to {@code caches[b]} (all distinct). Weights are streamed once for all entries, which is
+     * what makes concurrent decoding cheaper than one sequence after another.
+     *
+     * @param logits receives {@code n * vocabSize} logits, entry-major
+     */
+    public void forwardSequences(ComputePool pool, ForwardState s, KvCache[] caches, int[] tokens, int n, float[] logits) {
+        if (n <= 0 || n > s.batchCapacity) {
+            throw new IllegalArgumentException("batch of " + n + " sequences; capacity is " + s.batchCapacity);
+        }
+        int vocab = config.vocabSize();
+        for (int b = 0; b < n; b++) {
+            if (tokens[b] < 0 || tokens[b] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[b] + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            if (caches[b].length() + 1 > caches[b].capacity()) {
+                throw new ContextOverflowException(caches[b].length() + 1, caches[b].capacity());
+            }
+            for (int other = 0; other < b; other++) {
+                if (caches[other] == caches[b]) {
+                    throw new IllegalArgumentException("a sequence appears twice in one batch");
+                }
+            }
+            s.caches[b] = caches[b];
+            s.positions[b] = caches[b].length();
+            s.tokens[b] = tokens[b];
+        }
+        forwardBatch(pool, s, n, logits, 0, LogitRows.ALL);
+        for (int b = 0; b < n; b++) {
+            caches[b].setLength(caches[b].length() + 1);
+        }
+    }
+
+    /** Which batch entries need logits. */
+    private enum LogitRows { NONE, LAST, ALL }
+
+    /**
+     * One pass over {@code n} batch entries described by {@code s.tokens}, {@code s.caches} and {@code s.positions}.
+     * Every entry's key and value are written to its cache before attention, so entries of the same sequence at
+     * consecutive positions see each other causally.
+     */
+    private void forwardBatch(ComputePool pool, ForwardState s, int n, float[] logits, int logitsOffset, LogitRows rows) {
         LlamaConfig c = config;
         int dim = c.embeddingLength();
         int kvDim = c.kvDim();
         int ff = c.feedForwardLength();
-        int startPos = cache.length();
         int pairs = rope.pairs();
 
         for (int b = 0; b < n; b++) {
-            weights.tokenEmbedding().dequantizeRow(tokens[from + b], s.x, b * dim);
-            rope.angles(startPos + b, s.cos, s.sin, b * pairs);
+            weights.tokenEmbedding().dequantizeRow(s.tokens[b], s.x, b * dim);
+            rope.angles(s.positions[b], s.cos, s.sin, b * pairs);
         }
 
         List<LlamaWeights.Layer> layers = weights.layers();
@@ -93,15 +144,13 @@ public final class LlamaModel {
             layer.wk().matmul(pool, s.xb, n, s.k);
             layer.wv().matmul(pool, s.xb, n, s.v);
 
-            float[] keyCache = cache.keys(l);
-            float[] valueCache = cache.values(l);
             for (int b = 0; b < n; b++) {
                 rope.apply(s.q, b * dim, c.headCount(), s.cos, s.sin, b * pairs);
                 rope.apply(s.k, b * kvDim, c.headCountKv(), s.cos, s.sin, b * pairs);
-                System.arraycopy(s.k, b * kvDim, keyCache, (startPos + b) * kvDim, kvDim);
-                System.arraycopy(s.v, b * kvDim, valueCache, (startPos + b) * kvDim, kvDim);
+                System.arraycopy(s.k, b * kvDim, s.caches[b].keys(l), s.positions[b] * kvDim, kvDim);
+                System.arraycopy(s.v, b * kvDim, s.caches[b].values(l), s.positions[b] * kvDim, kvDim);
             }
-            attention(pool, s, keyCache, valueCache, n, startPos);
+            attention(pool, s, l, n);
 
             layer.wo().matmul(pool, s.xb2, n, s.xb);
             add(s.x, s.xb, n * dim);
@@ -113,28 +162,33 @@ public final class LlamaModel {
             layer.ffnDown().matmul(pool, s.hb, n, s.xb);
             add(s.x, s.xb, n * dim);
         }
-        cache.setLength(startPos + n);
 
-        if (logits != null) {
+        if (rows != LogitRows.NONE) {
             WeightMatrix out = weights.output();
-            // One row at a time: a batch of vocabulary-sized rows would need a huge scratch buffer.
-            for (int b = allPositions ? 0 : n - 1; b < n; b++) {
-                rmsNorm(s.xb, 0, s.x, b * dim, weights.outputNorm(), dim, c.rmsEps());
-                if (allPositions) {
-                    out.matmul(pool, s.xb, 1, s.logitsRow);
-                    System.arraycopy(s.logitsRow, 0, logits, logitsOffset + b * c.vocabSize(), c.vocabSize());
+            if (rows == LogitRows.LAST) {
+                rmsNorm(s.xb, 0, s.x, (n - 1) * dim, weights.outputNorm(), dim, c.rmsEps());
+                out.matmul(pool, s.xb, 1, logits);
+            } else {
+                rmsNormRows(s.xb, s.x, weights.outputNorm(), n, dim, c.rmsEps());
+                if (logitsOffset == 0) {
+                    out.matmul(pool, s.xb, n, logits);
                 } else {
-                    out.matmul(pool, s.xb, 1, logits);
+                    // later prompt chunks: one row at a time into the scratch row, then copied into place
+                    for (int b = 0; b < n; b++) {
+                        System.arraycopy(s.xb, b * dim, s.xb2, 0, dim);
+                        out.matmul(pool, s.xb2, 1, s.logitsRow);
+                        System.arraycopy(s.logitsRow, 0, logits, logitsOffset + b * c.vocabSize(), c.vocabSize());
+                    }
                 }
             }
         }
     }
 
     /**
-     * Causal grouped-query attention for the {@code n} new tokens, whose keys and values are already in the
-     * cache at {@code startPos ..}. One task per (token, query head); results go to {@code s.xb2}.
+     * Causal grouped-query attention for the {@code n} batch entries, whose keys and values are already in their
+     * caches. One task per (entry, query head); results go to {@code s.xb2}.
      */
-    private void attention(ComputePool pool, ForwardState s, float[] keyCache, float[] valueCache, int n, int startPos) {
+    private void attention(ComputePool pool, ForwardState s, int layer, int n) {
         LlamaConfig c = config;
         int heads = c.headCount();
         int tasks = n * heads;
@@ -144,20 +198,21 @@ public final class LlamaModel {
                 int taskFrom = (int) ((long) tasks * w / workers);
                 int taskTo = (int) ((long) tasks * (w + 1) / workers);
                 for (int t = taskFrom; t < taskTo; t++) {
-                    attendOneHead(s, s.scores[w], keyCache, valueCache, t / heads, t % heads, startPos);
+                    int b = t / heads;
+                    attendOneHead(s, s.scores[w], s.caches[b].keys(layer), s.caches[b].values(layer), b, t % heads,
+                            s.positions[b]);
                 }
             }
         });
     }
 
     private void attendOneHead(ForwardState s, float[] scores, float[] keyCache, float[] valueCache, int b, int h,
-            int startPos) {
+            int last) {
         LlamaConfig c = config;
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int qOff = b * c.embeddingLength() + h * headDim;
         int kvOff = (h / c.groupSize()) * headDim;
-        int last = startPos + b;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int t = 0; t <= last; t++) {
