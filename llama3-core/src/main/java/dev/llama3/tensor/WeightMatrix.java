@@ -22,6 +22,9 @@ public final class WeightMatrix {
     /** Below this many multiply-adds a matmul runs on the calling thread: handing off would cost more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
 
+    /** A thread that is not the owner of any confined segment: used to reject thread-confined data up front. */
+    private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
+
     private static final ThreadLocal<MatmulTask> TASKS = ThreadLocal.withInitial(MatmulTask::new);
 
     private final String name;
@@ -47,7 +50,8 @@ public final class WeightMatrix {
      * A view of {@code data} as a {@code rows x cols} matrix of {@code type}.
      *
      * @throws UnsupportedTensorTypeException when the type is not in {@link #SUPPORTED_TYPES}
-     * @throws IllegalArgumentException when the shape does not fit the type's blocks or the data size
+     * @throws IllegalArgumentException when the shape does not fit the type's blocks or the data size, or the data
+     *     cannot be read from other threads (a segment of a confined arena)
      */
     public static WeightMatrix of(String name, GgmlType type, MemorySegment data, int rows, int cols) {
         return of(name, type, data, rows, cols, Kernels.active());
@@ -74,6 +78,10 @@ public final class WeightMatrix {
         if (data.byteSize() != expected) {
             throw new IllegalArgumentException("tensor '" + name + "': " + type + " " + rows + " x " + cols
                     + " needs " + expected + " bytes (" + rowBytes + " per row) but the data has " + data.byteSize());
+        }
+        if (!data.isAccessibleBy(OTHER_THREAD)) {
+            throw new IllegalArgumentException("tensor '" + name + "': the data segment is confined to one thread, but"
+                    + " matmul reads it from the compute pool's threads (use a shared, global or automatic arena)");
         }
         if (!data.isNative() && !(data.heapBase().orElse(null) instanceof byte[])) {
             throw new IllegalArgumentException("tensor '" + name
