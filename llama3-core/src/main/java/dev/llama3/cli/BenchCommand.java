@@ -25,7 +25,7 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class BenchCommand {
 
-    record Result(String test, int promptTokens, int generatedTokens, double[] samples) {
+    record Result(String test, int promptTokens, int generatedTokens, int concurrency, double[] samples) {
         double mean() {
             double s = 0;
             for (double v : samples) {
@@ -55,10 +55,14 @@ final class BenchCommand {
         int reps = a.integer("r", 3);
         int threads = a.integer("t", ComputePool.defaultThreads());
         int batch = a.integer("b", 64);
+        int concurrency = a.integer("concurrency", 1);
         boolean json = a.flag("json");
         a.rejectUnknown();
         if (reps <= 0) {
             throw new CliException("-r must be positive");
+        }
+        if (concurrency <= 0) {
+            throw new CliException("--concurrency must be positive");
         }
         int maxTokens = 1;
         for (int p : prompts) {
@@ -67,7 +71,8 @@ final class BenchCommand {
         for (int n : gens) {
             maxTokens = Math.max(maxTokens, n);
         }
-        EngineOptions options = EngineOptions.builder().threads(threads).contextLength(maxTokens + 1).batchSize(batch).build();
+        EngineOptions options = EngineOptions.builder().threads(threads).contextLength(maxTokens + 1).batchSize(batch)
+                .maxBatchSequences(Math.max(8, concurrency)).build();
         List<Result> results = new ArrayList<>();
         try (LlamaEngine engine = LlamaEngine.load(model, options); Session session = engine.newSession()) {
             int vocab = engine.config().vocabSize();
@@ -77,7 +82,7 @@ final class BenchCommand {
                     continue;
                 }
                 int[] ids = random.ints(p, 0, vocab).toArray();
-                results.add(measure("pp" + p, p, 0, reps, () -> {
+                results.add(measure("pp" + p, p, 0, 1, reps, () -> {
                     session.reset();
                     session.evaluate(ids);
                 }));
@@ -87,29 +92,68 @@ final class BenchCommand {
                     continue;
                 }
                 int[] one = new int[1];
-                results.add(measure("tg" + n, 0, n, reps, () -> {
+                results.add(measure("tg" + n, 0, n, 1, reps, () -> {
                     session.reset();
                     for (int i = 0; i < n; i++) {
                         one[0] = random.nextInt(vocab);
                         session.evaluate(one);
                     }
                 }));
+                if (concurrency > 1) {
+                    results.add(measureConcurrent(engine, n, concurrency, reps));
+                }
             }
             report(out, json, model, engine, threads, results);
         }
         return 0;
     }
 
-    private static Result measure(String test, int p, int n, int reps, Runnable body) {
+    private static Result measure(String test, int p, int n, int concurrency, int reps, Runnable body) {
         body.run(); // warm-up: JIT compilation and page faults on the mapped weights
         double[] samples = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
             body.run();
             long dt = System.nanoTime() - t0;
-            samples[r] = (p + n) * 1e9 / dt;
+            samples[r] = (p + n) * concurrency * 1e9 / dt;
         }
-        return new Result(test, p, n, samples);
+        return new Result(concurrency > 1 ? test + "x" + concurrency : test, p, n, concurrency, samples);
+    }
+
+    /** {@code sessions} sessions decode {@code n} tokens each at the same time; aggregate tokens/s. */
+    private static Result measureConcurrent(LlamaEngine engine, int n, int sessions, int reps) {
+        int vocab = engine.config().vocabSize();
+        List<Session> all = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            all.add(engine.newSession());
+        }
+        try {
+            return measure("tg" + n, 0, n, sessions, reps, () -> {
+                List<Thread> threads = new ArrayList<>();
+                for (int i = 0; i < sessions; i++) {
+                    Session s = all.get(i);
+                    SplittableRandom random = new SplittableRandom(1000 + i);
+                    threads.add(Thread.ofPlatform().start(() -> {
+                        s.reset();
+                        int[] one = new int[1];
+                        for (int k = 0; k < n; k++) {
+                            one[0] = random.nextInt(vocab);
+                            s.evaluate(one);
+                        }
+                    }));
+                }
+                for (Thread t : threads) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+            });
+        } finally {
+            all.forEach(Session::close);
+        }
     }
 
     private static void report(PrintStream out, boolean json, Path model, LlamaEngine engine, int threads,
@@ -130,6 +174,7 @@ final class BenchCommand {
                 row.put("test", r.test());
                 row.put("n_prompt", r.promptTokens());
                 row.put("n_gen", r.generatedTokens());
+                row.put("concurrency", r.concurrency());
                 row.put("avg_ts", round(r.mean()));
                 row.put("stddev_ts", round(r.stddev()));
                 List<Double> samples = new ArrayList<>();
