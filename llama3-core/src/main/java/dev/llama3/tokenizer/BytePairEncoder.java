@@ -46,9 +46,9 @@ final class BytePairEncoder {
                 malformed++;
                 continue;
             }
-            String left = rule.substring(0, space);
-            String right = rule.substring(space + 1);
-            merges.addIfAbsent(symbols.idOf(left), symbols.idOf(right), rank, symbols.idOf(left + right));
+            int l = symbols.idOf(rule, 0, space);
+            int r = symbols.idOf(rule, space + 1, rule.length());
+            merges.addIfAbsent(l, r, rank, symbols.idOfConcat(rule, space));
         }
         if (malformed > 0) {
             log.warn("{} of {} merge rules are not of the form 'left right' and are ignored", malformed,
@@ -77,18 +77,32 @@ final class BytePairEncoder {
     /** Assigns ids to symbol strings: the token id when the string is a token, else a fresh id past the vocabulary. */
     private static final class SymbolIds {
         final Vocabulary vocabulary;
+        final TokenTextIndex index;
         final Map<String, Integer> extraIds = new HashMap<>();
         final List<String> extraTexts = new ArrayList<>();
 
         SymbolIds(Vocabulary vocabulary) {
             this.vocabulary = vocabulary;
+            this.index = vocabulary.index();
+        }
+
+        /** The symbol {@code s[from, to)}. */
+        int idOf(String s, int from, int to) {
+            int id = index.idOf(s, from, to);
+            return id >= 0 ? id : extraId(s.substring(from, to));
+        }
+
+        /** The symbol that merge rule {@code rule} (with its space at {@code space}) produces. */
+        int idOfConcat(String rule, int space) {
+            int id = index.idOfConcat(rule, 0, space, space + 1, rule.length());
+            return id >= 0 ? id : extraId(rule.substring(0, space) + rule.substring(space + 1));
         }
 
         int idOf(String text) {
-            int id = vocabulary.idOf(text);
-            if (id >= 0) {
-                return id;
-            }
+            return idOf(text, 0, text.length());
+        }
+
+        private int extraId(String text) {
             return extraIds.computeIfAbsent(text, t -> {
                 extraTexts.add(t);
                 return vocabulary.size() + extraTexts.size() - 1;
@@ -168,7 +182,7 @@ final class BytePairEncoder {
                 n = putByte(0x80 | (cp & 0x3F), chars, symbols, n);
             }
         }
-        int whole = vocabulary.idOf(new String(chars, 0, n));
+        int whole = vocabulary.index().idOf(chars, 0, n);
         if (whole >= 0) {
             out.add(whole);
             return;

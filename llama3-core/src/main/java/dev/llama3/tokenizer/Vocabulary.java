@@ -2,9 +2,7 @@ package dev.llama3.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,7 @@ final class Vocabulary {
 
     private final String[] texts;
     private final TokenType[] types;
-    private final Map<String, Integer> idsByText;
+    private final TokenTextIndex index;
     private final byte[][] pieces;
 
     /**
@@ -41,7 +39,6 @@ final class Vocabulary {
         }
         texts = new String[n];
         types = new TokenType[n];
-        idsByText = HashMap.newHashMap(n);
         for (int id = 0; id < n; id++) {
             String text = tokens.get(id);
             if (text == null) {
@@ -55,8 +52,8 @@ final class Vocabulary {
                 type = TokenType.CONTROL;
             }
             types[id] = type;
-            idsByText.put(text, id); // as in llama.cpp, a repeated text maps to its last id
         }
+        index = new TokenTextIndex(texts);
         pieces = new byte[n][];
         for (int id = 0; id < n; id++) {
             pieces[id] = render(texts[id], types[id]);
@@ -119,10 +116,14 @@ final class Vocabulary {
         return types[id];
     }
 
-    /** The id of the token with this exact stored text, or -1. */
+    /** The id of the token with this exact stored text, or -1 (a repeated text maps to its last id). */
     int idOf(String text) {
-        Integer id = idsByText.get(text);
-        return id == null ? -1 : id;
+        return index.idOf(text);
+    }
+
+    /** Lookups by text regions, without allocating. */
+    TokenTextIndex index() {
+        return index;
     }
 
     /** The rendered bytes of a token; callers must not modify the array. */
