@@ -338,11 +338,15 @@ public final class Llama3Tokenizer {
     /** The text of a token sequence: its bytes concatenated and decoded as UTF-8; special tokens as their text. */
     public String decode(int[] ids) {
         Objects.requireNonNull(ids, "ids");
-        int length = 0;
+        long length = 0;
         for (int id : ids) {
             length += pieceBytes(id).length;
         }
-        byte[] bytes = new byte[length];
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(ids.length + " tokens decode to " + length
+                    + " bytes, more than one string can hold");
+        }
+        byte[] bytes = new byte[(int) length];
         int at = 0;
         for (int id : ids) {
             byte[] piece = vocabulary.piece(id);
