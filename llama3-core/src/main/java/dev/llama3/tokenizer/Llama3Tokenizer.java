@@ -86,8 +86,9 @@ public final class Llama3Tokenizer {
 
     /**
      * Reads the tokenizer of a GGUF file. Required keys: {@code tokenizer.ggml.model} (must be {@code gpt2}),
-     * {@code tokenizer.ggml.pre} (one of {@link #SUPPORTED_PRE_TOKENIZERS}; other pre-tokenizers, including
-     * {@code default}, split text differently and are refused), {@code tokenizer.ggml.tokens},
+     * {@code tokenizer.ggml.pre} (one of {@link #SUPPORTED_PRE_TOKENIZERS}; {@code default} or no key, as in Llama 3
+     * files converted before the key existed, is taken as Llama 3 with a warning; other pre-tokenizers split text
+     * differently and are refused), {@code tokenizer.ggml.tokens},
      * {@code tokenizer.ggml.merges}, {@code tokenizer.ggml.bos_token_id}, {@code tokenizer.ggml.eos_token_id}.
      * Optional: {@code tokenizer.ggml.token_type} (all tokens normal without it),
      * {@code tokenizer.ggml.eot_token_id} / {@code eom_token_id} (else the tokens named {@code <|eot_id|>} /
@@ -105,11 +106,16 @@ public final class Llama3Tokenizer {
                     + "'; only byte-level BPE vocabularies ('gpt2', as in Llama 3) are supported");
         }
         Optional<String> pre = gguf.findString("tokenizer.ggml.pre");
-        if (pre.isEmpty() || !SUPPORTED_PRE_TOKENIZERS.contains(pre.get())) {
-            throw new IllegalArgumentException(where + ": tokenizer.ggml.pre is "
-                    + pre.map(p -> "'" + p + "'").orElse("missing")
-                    + "; only the Llama 3 pre-tokenizer is supported (one of " + new TreeSet<>(SUPPORTED_PRE_TOKENIZERS)
-                    + ")");
+        if (pre.isEmpty() || pre.get().equals("default")) {
+            // files converted before llama.cpp recorded pre-tokenizers (mid 2024); for a Llama 3 vocabulary the
+            // Llama 3 rules are the right ones (llama.cpp would fall back to GPT-2-like rules and warn of degraded
+            // output)
+            log.warn("{}: tokenizer.ggml.pre is {}; assuming the Llama 3 pre-tokenizer", where,
+                    pre.map(p -> "'" + p + "'").orElse("missing"));
+        } else if (!SUPPORTED_PRE_TOKENIZERS.contains(pre.get())) {
+            throw new IllegalArgumentException(where + ": tokenizer.ggml.pre is '" + pre.get()
+                    + "'; only the Llama 3 pre-tokenizer is supported (one of "
+                    + new TreeSet<>(SUPPORTED_PRE_TOKENIZERS) + ", or 'default'/missing in older Llama 3 files)");
         }
         List<String> tokens = requireKey(gguf, where, "tokenizer.ggml.tokens",
                 () -> gguf.getStringArray("tokenizer.ggml.tokens"));
@@ -173,13 +179,13 @@ public final class Llama3Tokenizer {
         Objects.requireNonNull(eom, "eom");
         long started = System.nanoTime();
         Vocabulary vocabulary = new Vocabulary(tokens, tokenTypes, Set.of(EOT_TEXT, EOM_TEXT, END_OF_TEXT));
-        checkId(vocabulary, "BOS token", bosId);
-        checkId(vocabulary, "EOS token", eosId);
+        checkId(vocabulary, "BOS token (bos_token_id)", bosId);
+        checkId(vocabulary, "EOS token (eos_token_id)", eosId);
         if (eot.isPresent()) {
-            checkId(vocabulary, "EOT token", eot.getAsInt());
+            checkId(vocabulary, "EOT token (eot_token_id)", eot.getAsInt());
         }
         if (eom.isPresent()) {
-            checkId(vocabulary, "EOM token", eom.getAsInt());
+            checkId(vocabulary, "EOM token (eom_token_id)", eom.getAsInt());
         }
         Llama3Tokenizer tokenizer = new Llama3Tokenizer(vocabulary, merges, bosId, eosId, eot, eom, addBos);
         log.debug("tokenizer: {} tokens, {} merges, {} special tokens, built in {} ms", vocabulary.size(),
@@ -189,7 +195,7 @@ public final class Llama3Tokenizer {
 
     private static void checkId(Vocabulary vocabulary, String what, int id) {
         if (!vocabulary.contains(id)) {
-            throw new IllegalArgumentException(what + " id " + id + " is outside the vocabulary (0.."
+            throw new IllegalArgumentException(what + " " + id + " is outside the vocabulary (0.."
                     + (vocabulary.size() - 1) + ")");
         }
     }
@@ -328,6 +334,11 @@ public final class Llama3Tokenizer {
     /** The bytes of a token without copying; the array must not be modified. */
     byte[] pieceBytes(int id) {
         return vocabulary.piece(requireToken(id));
+    }
+
+    /** A token's spelling as stored in the vocabulary (GPT-2 byte symbols for normal tokens, e.g. {@code "Ġthe"}). */
+    public String token(int id) {
+        return vocabulary.text(requireToken(id));
     }
 
     /** A token's text, decoded from its bytes (U+FFFD where it holds only part of a character). */

@@ -31,7 +31,7 @@ final class Vocabulary {
     Vocabulary(List<String> tokens, int[] tokenTypes, Set<String> controlNames) {
         int n = tokens.size();
         if (n == 0) {
-            throw new IllegalArgumentException("the vocabulary has no tokens");
+            throw new IllegalArgumentException("the vocabulary is empty (no tokens)");
         }
         if (tokenTypes != null && tokenTypes.length != n) {
             throw new IllegalArgumentException("the vocabulary has " + n + " tokens but " + tokenTypes.length

@@ -104,12 +104,19 @@ class TokenizerFromGgufTest {
         Path qwen = write(w -> w.putString("tokenizer.ggml.pre", "qwen2"));
         assertThatThrownBy(() -> read(qwen)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tokenizer.ggml.pre is 'qwen2'").hasMessageContaining("llama-bpe");
-        Path defaultPre = write(w -> w.putString("tokenizer.ggml.pre", "default"));
-        assertThatThrownBy(() -> read(defaultPre)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'default'");
-        Path noPre = write(w -> w.remove("tokenizer.ggml.pre"));
-        assertThatThrownBy(() -> read(noPre)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tokenizer.ggml.pre is missing");
+        Path v3 = write(w -> w.putString("tokenizer.ggml.pre", "llama-v3"));
+        assertThat(read(v3).vocabSize()).isEqualTo(260);
+        Path gpt2 = write(w -> w.putString("tokenizer.ggml.pre", "gpt-2"));
+        assertThatThrownBy(() -> read(gpt2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokenizer.ggml.pre is 'gpt-2'");
+    }
+
+    @Test
+    void olderFilesWithoutAPreTokenizerAreTakenAsLlama3() throws Exception {
+        Llama3Tokenizer defaultPre = read(write(w -> w.putString("tokenizer.ggml.pre", "default")));
+        assertThat(defaultPre.encode(" a a")).containsExactly(256, 256);
+        Llama3Tokenizer noPre = read(write(w -> w.remove("tokenizer.ggml.pre")));
+        assertThat(noPre.encode(" a a")).containsExactly(256, 256);
     }
 
     @Test
