@@ -1,0 +1,207 @@
+package dev.llama3.cli;
+
+import dev.llama3.engine.EngineOptions;
+import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.Session;
+import dev.llama3.tensor.ComputePool;
+import dev.llama3.tensor.Kernels;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code llama3 bench}, in the manner of llama-bench: {@code pp<N>} evaluates N random tokens as a prompt from
+ * an empty context (in batches), {@code tg<N>} decodes N tokens one at a time from an empty context; each
+ * test runs once to warm up, then {@code -r} times, reporting mean ± standard deviation of tokens/s.
+ */
+final class BenchCommand {
+
+    record Result(String test, int promptTokens, int generatedTokens, int concurrency, double[] samples) {
+        double mean() {
+            double s = 0;
+            for (double v : samples) {
+                s += v;
+            }
+            return s / samples.length;
+        }
+
+        double stddev() {
+            if (samples.length < 2) {
+                return 0;
+            }
+            double m = mean();
+            double s = 0;
+            for (double v : samples) {
+                s += (v - m) * (v - m);
+            }
+            return Math.sqrt(s / (samples.length - 1));
+        }
+    }
+
+    int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+        Args a = new Args(argv, Set.of("json"));
+        Path model = a.path("model");
+        List<Integer> prompts = a.integers("p", List.of(128, 512));
+        List<Integer> gens = a.integers("n", List.of(64));
+        int reps = a.integer("r", 3);
+        int threads = a.integer("t", ComputePool.defaultThreads());
+        int batch = a.integer("b", 64);
+        int concurrency = a.integer("concurrency", 1);
+        boolean json = a.flag("json");
+        a.rejectUnknown();
+        if (reps <= 0) {
+            throw new CliException("-r must be positive");
+        }
+        if (concurrency <= 0) {
+            throw new CliException("--concurrency must be positive");
+        }
+        int maxTokens = 1;
+        for (int p : prompts) {
+            maxTokens = Math.max(maxTokens, p);
+        }
+        for (int n : gens) {
+            maxTokens = Math.max(maxTokens, n);
+        }
+        EngineOptions options = EngineOptions.builder().threads(threads).contextLength(maxTokens + 1).batchSize(batch)
+                .maxBatchSequences(Math.max(8, concurrency)).build();
+        List<Result> results = new ArrayList<>();
+        try (LlamaEngine engine = LlamaEngine.load(model, options); Session session = engine.newSession()) {
+            int vocab = engine.config().vocabSize();
+            SplittableRandom random = new SplittableRandom(42);
+            for (int p : prompts) {
+                if (p <= 0) {
+                    continue;
+                }
+                int[] ids = random.ints(p, 0, vocab).toArray();
+                results.add(measure("pp" + p, p, 0, 1, reps, () -> {
+                    session.reset();
+                    session.evaluate(ids);
+                }));
+            }
+            for (int n : gens) {
+                if (n <= 0) {
+                    continue;
+                }
+                int[] one = new int[1];
+                results.add(measure("tg" + n, 0, n, 1, reps, () -> {
+                    session.reset();
+                    for (int i = 0; i < n; i++) {
+                        one[0] = random.nextInt(vocab);
+                        session.evaluate(one);
+                    }
+                }));
+                if (concurrency > 1) {
+                    results.add(measureConcurrent(engine, n, concurrency, reps));
+                }
+            }
+            report(out, json, model, engine, threads, results);
+        }
+        return 0;
+    }
+
+    private static Result measure(String test, int p, int n, int concurrency, int reps, Runnable body) {
+        body.run(); // warm-up: JIT compilation and page faults on the mapped weights
+        double[] samples = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            body.run();
+            long dt = System.nanoTime() - t0;
+            samples[r] = (p + n) * concurrency * 1e9 / dt;
+        }
+        return new Result(concurrency > 1 ? test + "x" + concurrency : test, p, n, concurrency, samples);
+    }
+
+    /** {@code sessions} sessions decode {@code n} tokens each at the same time; aggregate tokens/s. */
+    private static Result measureConcurrent(LlamaEngine engine, int n, int sessions, int reps) {
+        int vocab = engine.config().vocabSize();
+        List<Session> all = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            all.add(engine.newSession());
+        }
+        try {
+            return measure("tg" + n, 0, n, sessions, reps, () -> {
+                List<Thread> threads = new ArrayList<>();
+                for (int i = 0; i < sessions; i++) {
+                    Session s = all.get(i);
+                    SplittableRandom random = new SplittableRandom(1000 + i);
+                    threads.add(Thread.ofPlatform().start(() -> {
+                        s.reset();
+                        int[] one = new int[1];
+                        for (int k = 0; k < n; k++) {
+                            one[0] = random.nextInt(vocab);
+                            s.evaluate(one);
+                        }
+                    }));
+                }
+                for (Thread t : threads) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+            });
+        } finally {
+            all.forEach(Session::close);
+        }
+    }
+
+    private static void report(PrintStream out, boolean json, Path model, LlamaEngine engine, int threads,
+            List<Result> results) throws IOException {
+        long size = Files.size(model);
+        String types = typeSummary(engine);
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Result r : results) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("model", model.getFileName().toString());
+                row.put("model_size", size);
+                row.put("types", types);
+                row.put("n_layer", engine.config().blockCount());
+                row.put("n_embd", engine.config().embeddingLength());
+                row.put("threads", threads);
+                row.put("kernels", Kernels.describe());
+                row.put("test", r.test());
+                row.put("n_prompt", r.promptTokens());
+                row.put("n_gen", r.generatedTokens());
+                row.put("concurrency", r.concurrency());
+                row.put("avg_ts", round(r.mean()));
+                row.put("stddev_ts", round(r.stddev()));
+                List<Double> samples = new ArrayList<>();
+                for (double s : r.samples()) {
+                    samples.add(round(s));
+                }
+                row.put("samples_ts", samples);
+                rows.add(row);
+            }
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+            return;
+        }
+        out.printf(Locale.ROOT, "| %-28s | %10s | %-14s | %7s | %6s | %18s |%n", "model", "size", "types", "threads", "test", "t/s");
+        out.printf("| %s | %s | %s | %s | %s | %s |%n", "-".repeat(28), "-".repeat(10), "-".repeat(14), "-".repeat(7),
+                "-".repeat(6), "-".repeat(18));
+        for (Result r : results) {
+            out.printf(Locale.ROOT, "| %-28s | %6.2f GiB | %-14s | %7d | %6s | %9.2f ± %6.2f |%n",
+                    model.getFileName(), size / (double) (1L << 30), types, threads, r.test(), r.mean(), r.stddev());
+        }
+        out.println("kernels: " + Kernels.describe());
+    }
+
+    private static String typeSummary(LlamaEngine engine) {
+        return engine.model().weights().layers().get(0).ffnDown().type().toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.llama3.engine;
+
+import dev.llama3.model.ForwardState;
+import dev.llama3.model.KvCache;
+import dev.llama3.model.LlamaModel;
+import dev.llama3.tensor.ComputePool;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every forward pass of an engine on one thread, so that concurrent sessions share the weights' memory
+ * traffic: all decode steps waiting at the same time go through the model as one batch (each sequence gets
+ * exactly the logits it would get alone), and prompts are processed chunk by chunk in between, so a long prompt
+ * never stalls the other conversations for more than one chunk.
+ */
+final class ForwardScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ForwardScheduler.class);
+
+    /** A unit of work submitted by a session; each session reuses its own instances (no per-token allocation). */
+    abstract static sealed class Job permits DecodeJob, PrefillJob {
+        KvCache cache;
+        float[] logits;
+        boolean done;
+        RuntimeException failure;
+    }
+
+    /** One token appended to one sequence; logits of that token. */
+    static final class DecodeJob extends Job {
+        int token;
+    }
+
+    /** A prompt appended to one sequence; logits of its last token, or of all of them. */
+    static final class PrefillJob extends Job {
+        int[] tokens;
+        int next;
+        boolean allPositions;
+    }
+
+    private final LlamaModel model;
+    private final ComputePool pool;
+    private final ForwardState state;
+    private final int maxSequences;
+    private final ArrayDeque<DecodeJob> decodes = new ArrayDeque<>();
+    private final ArrayDeque<PrefillJob> prefills = new ArrayDeque<>();
+    private final Thread thread;
+    private final KvCache[] batchCaches;
+    private final int[] batchTokens;
+    private final DecodeJob[] batchJobs;
+    private final float[] batchLogits;
+    private boolean closed;
+
+    ForwardScheduler(LlamaModel model, ComputePool pool, int contextLength, int batchSize, int maxSequences) {
+        this.model = model;
+        this.pool = pool;
+        this.maxSequences = maxSequences;
+        this.state = new ForwardState(model.config(), Math.max(batchSize, maxSequences), contextLength, pool.threads());
+        this.batchCaches = new KvCache[maxSequences];
+        this.batchTokens = new int[maxSequences];
+        this.batchJobs = new DecodeJob[maxSequences];
+        this.batchLogits = new float[maxSequences * model.config().vocabSize()];
+        this.thread = Thread.ofPlatform().daemon().name("llama3-forward").start(this::loop);
+    }
+
+    /** Appends one token to {@code job.cache} and fills {@code job.logits}; blocks until done. */
+    void decode(DecodeJob job) {
+        submit(job, decodes);
+    }
+
+    /** Appends a prompt to {@code job.cache} and fills {@code job.logits}; blocks until done. */
+    void prefill(PrefillJob job) {
+        job.next = 0;
+        submit(job, prefills);
+    }
+
+    private <J extends Job> void submit(J job, ArrayDeque<J> queue) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the engine is closed");
+            }
+            job.done = false;
+            job.failure = null;
+            queue.addLast(job);
+            notifyAll();
+            boolean interrupted = false;
+            while (!job.done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // the job is already in flight and owns the cache: finish waiting, keep the interrupt
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (job.failure != null) {
+            throw job.failure;
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            int n;
+            PrefillJob prefill;
+            synchronized (this) {
+                while (!closed && decodes.isEmpty() && prefills.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                }
+                if (closed) {
+                    failPending();
+                    return;
+                }
+                n = 0;
+                while (n < maxSequences && !decodes.isEmpty()) {
+                    batchJobs[n++] = decodes.pollFirst();
+                }
+                prefill = prefills.pollFirst();
+            }
+            if (n > 0) {
+                runDecodes(n);
+            }
+            if (prefill != null) {
+                runPrefillChunk(prefill);
+            }
+        }
+    }
+
+    private void runDecodes(int n) {
+        int vocab = model.config().vocabSize();
+        // Jobs of the same sequence cannot share a batch (it could not happen: a session waits for its step).
+        for (int i = 0; i < n; i++) {
+            batchCaches[i] = batchJobs[i].cache;
+            batchTokens[i] = batchJobs[i].token;
+        }
+        RuntimeException failure = null;
+        try {
+            model.forwardSequences(pool, state, batchCaches, batchTokens, n, batchLogits);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(batchLogits, i * vocab, batchJobs[i].logits, 0, vocab);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            log.error("forward pass failed", e);
+            failure = new IllegalStateException("forward pass failed: " + e, e);
+        }
+        synchronized (this) {
+            for (int i = 0; i < n; i++) {
+                batchJobs[i].failure = failure;
+                batchJobs[i].done = true;
+                batchJobs[i] = null;
+                batchCaches[i] = null;
+            }
+            notifyAll();
+        }
+    }
+
+    private void runPrefillChunk(PrefillJob job) {
+        int count = Math.min(state.batchCapacity(), job.tokens.length - job.next);
+        boolean last = job.next + count == job.tokens.length;
+        RuntimeException failure = null;
+        try {
+            float[] logits = job.allPositions || last ? job.logits : null;
+            model.forward(pool, state, job.cache, job.tokens, job.next, count, logits,
+                    job.allPositions ? job.next * model.config().vocabSize() : 0, job.allPositions);
+            job.next += count;
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            log.error("forward pass failed", e);
+            failure = new IllegalStateException("forward pass failed: " + e, e);
+        }
+        synchronized (this) {
+            if (failure != null || job.next == job.tokens.length) {
+                job.failure = failure;
+                job.done = true;
+                notifyAll();
+            } else {
+                prefills.addLast(job); // more chunks after the decodes waiting now
+            }
+        }
+    }
+
+    private void failPending() {
+        for (Job j : decodes) {
+            j.failure = new IllegalStateException("the engine was closed");
+            j.done = true;
+        }
+        for (Job j : prefills) {
+            j.failure = new IllegalStateException("the engine was closed");
+            j.done = true;
+        }
+        decodes.clear();
+        prefills.clear();
+        notifyAll();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.llama3.engine;
+
+import dev.llama3.chat.ChatFormat;
+import dev.llama3.gguf.GgmlType;
+import dev.llama3.gguf.GgufFile;
+import dev.llama3.gguf.GgufTensorInfo;
+import dev.llama3.model.LlamaConfig;
+import dev.llama3.model.LlamaModel;
+import dev.llama3.tensor.ComputePool;
+import dev.llama3.tensor.Kernels;
+import dev.llama3.tokenizer.Llama3Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded Llama 3 model: the memory-mapped GGUF file, its tokenizer and chat format, and the compute threads.
+ * Open {@link Session}s to generate; close the engine to stop the threads and release the mapping.
+ *
+ * <pre>{@code
+ * try (LlamaEngine engine = LlamaEngine.load(Path.of("Llama-3.2-1B-Instruct-Q8_0.gguf"), EngineOptions.defaults());
+ *      Session session = engine.newSession()) {
+ *     int[] prompt = engine.chatFormat().render(List.of(ChatMessage.user("Hello!")), true);
+ *     GenerationResult r = session.generate(prompt, engine.chatRequest(SamplingOptions.greedy(), 256),
+ *             (id, text) -> { System.out.print(text); return true; });
+ * }
+ * }</pre>
+ */
+public final class LlamaEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LlamaEngine.class);
+
+    private final GgufFile gguf;
+    private final LlamaModel model;
+    private final Llama3Tokenizer tokenizer;
+    private final ChatFormat chatFormat;
+    private final ComputePool pool;
+    private final EngineOptions options;
+    private final int contextLength;
+    private final ForwardScheduler scheduler;
+    private volatile boolean closed;
+
+    private LlamaEngine(GgufFile gguf, LlamaModel model, Llama3Tokenizer tokenizer, ComputePool pool,
+            EngineOptions options, int contextLength) {
+        this.gguf = gguf;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.chatFormat = new ChatFormat(tokenizer);
+        this.pool = pool;
+        this.options = options;
+        this.contextLength = contextLength;
+        this.scheduler = new ForwardScheduler(model, pool, contextLength, options.batchSize(), options.maxBatchSequences());
+    }
+
+    /** Maps the file, checks that every tensor the model needs is present and supported, and starts the threads. */
+    public static LlamaEngine load(Path path, EngineOptions options) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new java.io.FileNotFoundException("model file not found: " + path.toAbsolutePath());
+        }
+        long start = System.nanoTime();
+        GgufFile gguf = GgufFile.open(path);
+        try {
+            LlamaModel model = LlamaModel.fromGguf(gguf);
+            Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(gguf);
+            LlamaConfig c = model.config();
+            if (tokenizer.vocabSize() != c.vocabSize()) {
+                throw new IllegalArgumentException(path + ": tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but the embedding matrix has " + c.vocabSize() + " rows");
+            }
+            int context = options.contextLength() > 0
+                    ? options.contextLength()
+                    : Math.min(c.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
+            ComputePool pool = new ComputePool(options.threads());
+            LlamaEngine engine = new LlamaEngine(gguf, model, tokenizer, pool, options, context);
+            log.info("Loaded {} ({} MiB, {}) in {} ms: {} layers, dim {}, {} heads / {} KV heads, vocab {}, "
+                            + "context {} (KV cache {} MiB per session), {} threads, kernels: {}",
+                    path.getFileName(), Files.size(path) >> 20, typeMix(gguf), (System.nanoTime() - start) / 1_000_000,
+                    c.blockCount(), c.embeddingLength(), c.headCount(), c.headCountKv(), c.vocabSize(), context,
+                    engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
+            return engine;
+        } catch (RuntimeException | Error e) {
+            gguf.close();
+            throw e;
+        }
+    }
+
+    /** The tensor types of the file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */
+    static String typeMix(GgufFile gguf) {
+        Map<GgmlType, Long> counts = new EnumMap<>(GgmlType.class);
+        for (GgufTensorInfo t : gguf.tensors()) {
+            counts.merge(t.type(), 1L, Long::sum);
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<GgmlType, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " x" + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    public LlamaConfig config() {
+        return model.config();
+    }
+
+    public Llama3Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatFormat chatFormat() {
+        return chatFormat;
+    }
+
+    public GgufFile gguf() {
+        return gguf;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Positions per session. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public long kvCacheBytesPerSession() {
+        return 2L * config().blockCount() * contextLength * config().kvDim() * Float.BYTES;
+    }
+
+    /** A request that stops at the chat format's end-of-turn tokens. */
+    public GenerationRequest chatRequest(dev.llama3.sampling.SamplingOptions sampling, int maxTokens) {
+        return new GenerationRequest(sampling, maxTokens, java.util.List.of(), chatFormat.stopTokens());
+    }
+
+    /** A new, empty conversation state (its own KV cache). */
+    public Session newSession() {
+        ensureOpen();
+        return new Session(this, contextLength);
+    }
+
+    ForwardScheduler scheduler() {
+        return scheduler;
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the engine for " + gguf.path() + " is closed");
+        }
+    }
+
+    /** Stops the compute threads and unmaps the file. Sessions must not be used afterwards. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            scheduler.close();
+            pool.close();
+            gguf.close();
+        }
+    }
+}

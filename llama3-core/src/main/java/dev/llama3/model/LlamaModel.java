@@ -1,0 +1,271 @@
+package dev.llama3.model;
+
+import dev.llama3.gguf.GgufFile;
+import dev.llama3.tensor.ComputePool;
+import dev.llama3.tensor.WeightMatrix;
+import java.util.List;
+
+/**
+ * The Llama 3 forward pass on the CPU: RMSNorm, grouped-query attention with a KV cache, RoPE, SwiGLU, final
+ * norm and logits. Processes a batch of consecutive positions of one sequence per call (a prompt chunk, or one
+ * token while decoding); both give the same logits.
+ */
+public final class LlamaModel {
+    private final LlamaConfig config;
+    private final LlamaWeights weights;
+    private final Rope rope;
+
+    public LlamaModel(LlamaConfig config, LlamaWeights weights) {
+        this.config = config;
+        this.weights = weights;
+        this.rope = new Rope(config, weights.ropeFreqFactors());
+    }
+
+    /** Reads the configuration and binds the weights of a memory-mapped GGUF file. */
+    public static LlamaModel fromGguf(GgufFile gguf) {
+        LlamaConfig config = LlamaConfig.fromGguf(gguf);
+        return new LlamaModel(config, LlamaWeights.bind(gguf, config));
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public LlamaWeights weights() {
+        return weights;
+    }
+
+    /**
+     * Runs {@code count} tokens at the cache's next positions, appending their keys and values to the cache.
+     *
+     * @param tokens token ids, {@code tokens[from .. from+count)}
+     * @param logits receives {@code vocabSize} logits of the last token, or of every token
+     *     ({@code count * vocabSize}, position-major) when {@code allPositions}; may be null to skip the output layer
+     */
+    public void forward(ComputePool pool, ForwardState s, KvCache cache, int[] tokens, int from, int count,
+            float[] logits, boolean allPositions) {
+        forward(pool, s, cache, tokens, from, count, logits, 0, allPositions);
+    }
+
+    /**
+     * As {@link #forward(ComputePool, ForwardState, KvCache, int[], int, int, float[], boolean)}, with every
+     * position's logits written from {@code logitsOffset} on (prompts evaluated in several calls).
+     */
+    public void forward(ComputePool pool, ForwardState s, KvCache cache, int[] tokens, int from, int count,
+            float[] logits, int logitsOffset, boolean allPositions) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("forward needs at least one token");
+        }
+        if (cache.length() + count > cache.capacity()) {
+            throw new ContextOverflowException(cache.length() + count, cache.capacity());
+        }
+        int vocab = config.vocabSize();
+        for (int i = from; i < from + count; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        int done = 0;
+        while (done < count) {
+            int n = Math.min(s.batchCapacity, count - done);
+            boolean last = done + n == count;
+            for (int b = 0; b < n; b++) {
+                s.caches[b] = cache;
+                s.positions[b] = cache.length() + b;
+                s.tokens[b] = tokens[from + done + b];
+            }
+            LogitRows rows = logits == null ? LogitRows.NONE
+                    : allPositions ? LogitRows.ALL : last ? LogitRows.LAST : LogitRows.NONE;
+            forwardBatch(pool, s, n, logits, allPositions ? logitsOffset + done * vocab : 0, rows);
+            cache.setLength(cache.length() + n);
+            done += n;
+        }
+    }
+
+    /**
+     * Advances several independent sequences by one token each in a single pass: entry {@code b} appends
+     * {@code tokens[b]} to {@code caches[b]} (all distinct). Weights are streamed once for all entries, which is
+     * what makes concurrent decoding cheaper than one sequence after another.
+     *
+     * @param logits receives {@code n * vocabSize} logits, entry-major
+     */
+    public void forwardSequences(ComputePool pool, ForwardState s, KvCache[] caches, int[] tokens, int n, float[] logits) {
+        if (n <= 0 || n > s.batchCapacity) {
+            throw new IllegalArgumentException("batch of " + n + " sequences; capacity is " + s.batchCapacity);
+        }
+        int vocab = config.vocabSize();
+        for (int b = 0; b < n; b++) {
+            if (tokens[b] < 0 || tokens[b] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[b] + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            if (caches[b].length() + 1 > caches[b].capacity()) {
+                throw new ContextOverflowException(caches[b].length() + 1, caches[b].capacity());
+            }
+            for (int other = 0; other < b; other++) {
+                if (caches[other] == caches[b]) {
+                    throw new IllegalArgumentException("a sequence appears twice in one batch");
+                }
+            }
+            s.caches[b] = caches[b];
+            s.positions[b] = caches[b].length();
+            s.tokens[b] = tokens[b];
+        }
+        forwardBatch(pool, s, n, logits, 0, LogitRows.ALL);
+        for (int b = 0; b < n; b++) {
+            caches[b].setLength(caches[b].length() + 1);
+        }
+    }
+
+    /** Which batch entries need logits. */
+    private enum LogitRows { NONE, LAST, ALL }
+
+    /**
+     * One pass over {@code n} batch entries described by {@code s.tokens}, {@code s.caches} and {@code s.positions}.
+     * Every entry's key and value are written to its cache before attention, so entries of the same sequence at
+     * consecutive positions see each other causally.
+     */
+    private void forwardBatch(ComputePool pool, ForwardState s, int n, float[] logits, int logitsOffset, LogitRows rows) {
+        LlamaConfig c = config;
+        int dim = c.embeddingLength();
+        int kvDim = c.kvDim();
+        int ff = c.feedForwardLength();
+        int pairs = rope.pairs();
+
+        for (int b = 0; b < n; b++) {
+            weights.tokenEmbedding().dequantizeRow(s.tokens[b], s.x, b * dim);
+            rope.angles(s.positions[b], s.cos, s.sin, b * pairs);
+        }
+
+        List<LlamaWeights.Layer> layers = weights.layers();
+        for (int l = 0; l < layers.size(); l++) {
+            LlamaWeights.Layer layer = layers.get(l);
+            rmsNormRows(s.xb, s.x, layer.attentionNorm(), n, dim, c.rmsEps());
+            layer.wq().matmul(pool, s.xb, n, s.q);
+            layer.wk().matmul(pool, s.xb, n, s.k);
+            layer.wv().matmul(pool, s.xb, n, s.v);
+
+            for (int b = 0; b < n; b++) {
+                rope.apply(s.q, b * dim, c.headCount(), s.cos, s.sin, b * pairs);
+                rope.apply(s.k, b * kvDim, c.headCountKv(), s.cos, s.sin, b * pairs);
+                System.arraycopy(s.k, b * kvDim, s.caches[b].keys(l), s.positions[b] * kvDim, kvDim);
+                System.arraycopy(s.v, b * kvDim, s.caches[b].values(l), s.positions[b] * kvDim, kvDim);
+            }
+            attention(pool, s, l, n);
+
+            layer.wo().matmul(pool, s.xb2, n, s.xb);
+            add(s.x, s.xb, n * dim);
+
+            rmsNormRows(s.xb, s.x, layer.ffnNorm(), n, dim, c.rmsEps());
+            layer.ffnGate().matmul(pool, s.xb, n, s.hb);
+            layer.ffnUp().matmul(pool, s.xb, n, s.hb2);
+            swiglu(s.hb, s.hb2, n * ff);
+            layer.ffnDown().matmul(pool, s.hb, n, s.xb);
+            add(s.x, s.xb, n * dim);
+        }
+
+        if (rows != LogitRows.NONE) {
+            WeightMatrix out = weights.output();
+            if (rows == LogitRows.LAST) {
+                rmsNorm(s.xb, 0, s.x, (n - 1) * dim, weights.outputNorm(), dim, c.rmsEps());
+                out.matmul(pool, s.xb, 1, logits);
+            } else {
+                rmsNormRows(s.xb, s.x, weights.outputNorm(), n, dim, c.rmsEps());
+                if (logitsOffset == 0) {
+                    out.matmul(pool, s.xb, n, logits);
+                } else {
+                    // later prompt chunks: one row at a time into the scratch row, then copied into place
+                    for (int b = 0; b < n; b++) {
+                        System.arraycopy(s.xb, b * dim, s.xb2, 0, dim);
+                        out.matmul(pool, s.xb2, 1, s.logitsRow);
+                        System.arraycopy(s.logitsRow, 0, logits, logitsOffset + b * c.vocabSize(), c.vocabSize());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Causal grouped-query attention for the {@code n} batch entries, whose keys and values are already in their
+     * caches. One task per (entry, query head); results go to {@code s.xb2}.
+     */
+    private void attention(ComputePool pool, ForwardState s, int layer, int n) {
+        LlamaConfig c = config;
+        int heads = c.headCount();
+        int tasks = n * heads;
+        int workers = Math.min(s.scores.length, tasks);
+        pool.parallelFor(workers, (wFrom, wTo) -> {
+            for (int w = wFrom; w < wTo; w++) {
+                int taskFrom = (int) ((long) tasks * w / workers);
+                int taskTo = (int) ((long) tasks * (w + 1) / workers);
+                for (int t = taskFrom; t < taskTo; t++) {
+                    int b = t / heads;
+                    attendOneHead(s, s.scores[w], s.caches[b].keys(layer), s.caches[b].values(layer), b, t % heads,
+                            s.positions[b]);
+                }
+            }
+        });
+    }
+
+    private void attendOneHead(ForwardState s, float[] scores, float[] keyCache, float[] valueCache, int b, int h,
+            int last) {
+        LlamaConfig c = config;
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        int qOff = b * c.embeddingLength() + h * headDim;
+        int kvOff = (h / c.groupSize()) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t <= last; t++) {
+            float score = VectorMath.dot(s.q, qOff, keyCache, t * kvDim + kvOff, headDim) * scale;
+            scores[t] = score;
+            if (score > max) {
+                max = score;
+            }
+        }
+        double sum = 0;
+        for (int t = 0; t <= last; t++) {
+            float e = (float) Math.exp(scores[t] - max);
+            scores[t] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        int outOff = b * c.embeddingLength() + h * headDim;
+        java.util.Arrays.fill(s.xb2, outOff, outOff + headDim, 0f);
+        for (int t = 0; t <= last; t++) {
+            VectorMath.axpy(scores[t] * inv, valueCache, t * kvDim + kvOff, s.xb2, outOff, headDim);
+        }
+    }
+
+    private static void rmsNormRows(float[] out, float[] x, float[] weight, int rows, int dim, float eps) {
+        for (int b = 0; b < rows; b++) {
+            rmsNorm(out, b * dim, x, b * dim, weight, dim, eps);
+        }
+    }
+
+    /** {@code out = x / sqrt(mean(x^2) + eps) * weight}, the sum of squares accumulated in double as ggml does. */
+    static void rmsNorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int dim, float eps) {
+        double sum = 0;
+        for (int i = 0; i < dim; i++) {
+            float v = x[xOff + i];
+            sum += v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(sum / dim + eps));
+        for (int i = 0; i < dim; i++) {
+            out[outOff + i] = x[xOff + i] * scale * weight[i];
+        }
+    }
+
+    private static void add(float[] x, float[] delta, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] += delta[i];
+        }
+    }
+
+    /** {@code gate = silu(gate) * up}. */
+    private static void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+}
