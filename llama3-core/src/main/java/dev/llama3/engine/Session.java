@@ -2,6 +2,7 @@ package dev.llama3.engine;
 
 import dev.llama3.model.ContextOverflowException;
 import dev.llama3.model.KvCache;
+import dev.llama3.model.KvCacheType;
 import dev.llama3.sampling.IntList;
 import dev.llama3.sampling.Sampler;
 import dev.llama3.sampling.StopSequences;
@@ -21,9 +22,9 @@ public final class Session implements AutoCloseable {
     private final ForwardScheduler.PrefillJob prefillJob = new ForwardScheduler.PrefillJob();
     private volatile boolean cancelled;
 
-    Session(LlamaEngine engine, int contextLength) {
+    Session(LlamaEngine engine, int contextLength, KvCacheType kvCacheType) {
         this.engine = engine;
-        this.cache = new KvCache(engine.config(), contextLength);
+        this.cache = new KvCache(engine.config(), contextLength, kvCacheType);
         this.logits = new float[engine.config().vocabSize()];
         decodeJob.cache = cache;
         decodeJob.logits = logits;
@@ -75,6 +76,7 @@ public final class Session implements AutoCloseable {
 
     private void prefill(int[] ids, float[] out, boolean allPositions) {
         engine.ensureOpen();
+        cache.ensureOpen();
         checkTokens(ids);
         if (ids.length == 1 && !allPositions) {
             step(ids[0]);
@@ -94,6 +96,7 @@ public final class Session implements AutoCloseable {
 
     /** One decode step: batched with the steps of other sessions waiting at the same time. */
     private void step(int token) {
+        cache.ensureOpen();
         decodeJob.token = token;
         engine.scheduler().decode(decodeJob);
         tokens.add(token);
@@ -198,9 +201,15 @@ public final class Session implements AutoCloseable {
         cancelled = true;
     }
 
+    /**
+     * Releases the KV cache's memory; the session cannot be used afterwards (its methods throw
+     * {@link IllegalStateException}). Call it from the thread that uses the session, or after {@link #cancel()}
+     * has made a running {@link #generate} return.
+     */
     @Override
     public void close() {
         cancelled = true;
+        cache.close();
     }
 
     @Override
