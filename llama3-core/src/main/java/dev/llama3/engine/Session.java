@@ -21,6 +21,9 @@ public final class Session implements AutoCloseable {
     private final ForwardScheduler.DecodeJob decodeJob = new ForwardScheduler.DecodeJob();
     private final ForwardScheduler.PrefillJob prefillJob = new ForwardScheduler.PrefillJob();
     private volatile boolean cancelled;
+    /** Calls in progress (guarded by this): close() from another thread releases the cache when they end. */
+    private int active;
+    private boolean closeRequested;
 
     Session(LlamaEngine engine, int contextLength, KvCacheType kvCacheType) {
         this.engine = engine;
@@ -48,14 +51,24 @@ public final class Session implements AutoCloseable {
 
     /** Forgets the whole context. */
     public void reset() {
-        cache.truncate(0);
-        tokens.clear();
+        enter();
+        try {
+            cache.truncate(0);
+            tokens.clear();
+        } finally {
+            exit();
+        }
     }
 
     /** Forgets the context from {@code length} on (keeps a shared prefix). */
     public void truncate(int length) {
-        cache.truncate(length);
-        tokens.truncate(length);
+        enter();
+        try {
+            cache.truncate(length);
+            tokens.truncate(length);
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -63,20 +76,29 @@ public final class Session implements AutoCloseable {
      * overwrites; copy it to keep it).
      */
     public float[] evaluate(int[] ids) {
-        prefill(ids, logits, false);
+        enter();
+        try {
+            prefill(ids, logits, false);
+        } finally {
+            exit();
+        }
         return logits;
     }
 
     /** Appends tokens and returns the logits of every one of them ({@code ids.length * vocab}, position-major). */
     public float[] evaluateAll(int[] ids) {
         float[] all = new float[Math.multiplyExact(ids.length, engine.config().vocabSize())];
-        prefill(ids, all, true);
+        enter();
+        try {
+            prefill(ids, all, true);
+        } finally {
+            exit();
+        }
         return all;
     }
 
     private void prefill(int[] ids, float[] out, boolean allPositions) {
         engine.ensureOpen();
-        cache.ensureOpen();
         checkTokens(ids);
         if (ids.length == 1 && !allPositions) {
             step(ids[0]);
@@ -96,7 +118,6 @@ public final class Session implements AutoCloseable {
 
     /** One decode step: batched with the steps of other sessions waiting at the same time. */
     private void step(int token) {
-        cache.ensureOpen();
         decodeJob.token = token;
         engine.scheduler().decode(decodeJob);
         tokens.add(token);
@@ -127,6 +148,15 @@ public final class Session implements AutoCloseable {
      *     back at the end (an incomplete stop-string prefix that never completed) arrives with token id -1.
      */
     public GenerationResult generate(int[] prompt, GenerationRequest request, TokenListener listener) {
+        enter();
+        try {
+            return generateOpen(prompt, request, listener);
+        } finally {
+            exit();
+        }
+    }
+
+    private GenerationResult generateOpen(int[] prompt, GenerationRequest request, TokenListener listener) {
         if (prompt.length == 0 && tokens.size() == 0) {
             throw new IllegalArgumentException("cannot generate from an empty context: the prompt has no tokens");
         }
@@ -142,7 +172,10 @@ public final class Session implements AutoCloseable {
         }
         try {
             long t0 = System.nanoTime();
-            float[] current = prompt.length > 0 ? evaluate(prompt) : logits;
+            if (prompt.length > 0) {
+                prefill(prompt, logits, false);
+            }
+            float[] current = logits;
             long t1 = System.nanoTime();
 
             Sampler sampler = new Sampler(request.sampling(), vocab);
@@ -202,14 +235,41 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Releases the KV cache's memory; the session cannot be used afterwards (its methods throw
-     * {@link IllegalStateException}). Call it from the thread that uses the session, or after {@link #cancel()}
-     * has made a running {@link #generate} return.
+     * Releases the KV cache's memory (held outside the Java heap); afterwards the session's methods throw
+     * {@link IllegalStateException}. Safe from any thread: a {@link #generate} running elsewhere is cancelled, and
+     * the memory is released when that call returns.
      */
     @Override
     public void close() {
         cancelled = true;
-        cache.close();
+        boolean release;
+        synchronized (this) {
+            closeRequested = true;
+            release = active == 0;
+        }
+        if (release) {
+            cache.close();
+        }
+    }
+
+    private void enter() {
+        synchronized (this) {
+            if (closeRequested) {
+                throw new IllegalStateException("the session is closed");
+            }
+            active++;
+        }
+    }
+
+    private void exit() {
+        boolean release;
+        synchronized (this) {
+            active--;
+            release = closeRequested && active == 0;
+        }
+        if (release) {
+            cache.close();
+        }
     }
 
     @Override

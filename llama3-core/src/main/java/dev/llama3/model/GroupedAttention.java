@@ -13,8 +13,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Numerics, per query head: {@code score_t = dot(q, k_t) * (1/sqrt(headDim))} in float, softmax with the
  * maximum subtracted, {@code exp} per score in float summed in double (as ggml), probabilities
- * {@code e_t * (float) (1/sum)}, then {@code out = sum_t p_t v_t} added in position order. Blocking never changes
- * the order of any sum, so a position gives the same output whichever batch it is computed in.
+ * {@code e_t * (float) (1/sum)}, then {@code out = sum_t p_t v_t}. The order of every sum depends only on the
+ * number of positions attended to (blocks always start at position 0), so a position gives the same output
+ * whichever batch, thread or query-head subgroup it is computed in.
  */
 final class GroupedAttention {
     /** Scratch values per block of rows (8 KiB of floats: an L1-sized tile). */

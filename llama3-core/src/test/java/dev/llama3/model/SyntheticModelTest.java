@@ -159,6 +159,35 @@ class SyntheticModelTest {
         }
     }
 
+    @Test
+    void closingFromAnotherThreadCancelsARunningGeneration() throws Exception {
+        try (LlamaEngine engine = LlamaEngine.load(model(SyntheticModel.WeightFormat.Q8_0),
+                EngineOptions.builder().threads(2).contextLength(64).kvCacheType(KvCacheType.F16).build())) {
+            Session s = engine.newSession();
+            java.util.concurrent.CountDownLatch generating = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            GenerationRequest request = new GenerationRequest(SamplingOptions.greedy(), 40, List.of(), Set.of());
+            java.util.concurrent.CompletableFuture<GenerationResult> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> s.generate(new int[] {256, 72, 101}, request,
+                            (id, t) -> {
+                                generating.countDown();
+                                try {
+                                    closed.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                return true;
+                            }));
+            generating.await();
+            s.close(); // while generate is inside the listener: the cache must stay valid until it returns
+            closed.countDown();
+            GenerationResult r = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThatThrownBy(() -> s.evaluate(new int[] {101})).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = SyntheticModel.WeightFormat.class, names = {"Q8_0", "Q4_0"})
     void seededGenerationIsDeterministicAndStops(SyntheticModel.WeightFormat format) throws IOException {
