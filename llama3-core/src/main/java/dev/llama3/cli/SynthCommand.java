@@ -24,8 +24,8 @@ final class SynthCommand {
         int threads = a.integer("t", ComputePool.defaultThreads());
         a.rejectUnknown();
         Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new CliException("output directory " + parent + " does not exist");
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
         try (ComputePool pool = new ComputePool(threads)) {
             if (vocab != null) {

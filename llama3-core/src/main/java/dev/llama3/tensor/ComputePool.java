@@ -202,6 +202,17 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
+    /** Workers still running (tests: they exit after {@link #close()}). */
+    int liveWorkers() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.isAlive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public String toString() {
         return "ComputePool[threads=" + threads + (closed ? ", closed]" : "]");

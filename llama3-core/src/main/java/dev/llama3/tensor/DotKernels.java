@@ -25,14 +25,36 @@ interface DotKernels {
      * ({@code rowBytes} bytes each, starting at byte 0 of {@code data}):
      * {@code out[b*rows + r] = dot(row r, x[b*cols ..))} for every {@code b < batch}. Every result must be
      * bit-identical to {@link #dot} on the same row and vector.
+     *
+     * <p>The loops are tiled so that a group of rows and a group of input vectors stay in cache while they are
+     * combined: a long prompt's inputs (batch x cols floats) are far larger than the caches, and streaming all of
+     * them once per row would cost more than the arithmetic.
      */
     default void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                             int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        for (int r = rowFrom; r < rowTo; r++) {
-            long off = r * rowBytes;
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dot(type, data, off, cols, x, b * cols);
+        int rowTile = rowTile(rowBytes);
+        int batchTile = batchTile(cols);
+        for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
+            int r1 = Math.min(rowTo, r0 + rowTile);
+            for (int b0 = 0; b0 < batch; b0 += batchTile) {
+                int b1 = Math.min(batch, b0 + batchTile);
+                for (int r = r0; r < r1; r++) {
+                    long off = r * rowBytes;
+                    for (int b = b0; b < b1; b++) {
+                        out[b * rows + r] = dot(type, data, off, cols, x, b * cols);
+                    }
+                }
             }
         }
+    }
+
+    /** Rows per tile: about 64 KiB of weights (at least one row). */
+    static int rowTile(long rowBytes) {
+        return (int) Math.max(1, Math.min(256, (64 << 10) / rowBytes));
+    }
+
+    /** Input vectors per tile: about 128 KiB of floats, 1 to 16 vectors. */
+    static int batchTile(int cols) {
+        return Math.max(1, Math.min(16, (128 << 10) / (4 * cols)));
     }
 }

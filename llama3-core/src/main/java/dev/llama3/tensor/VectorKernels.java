@@ -561,6 +561,666 @@ final class VectorKernels implements DotKernels {
         return acc.lane(0);
     }
 
+    // ---------------------------------------------------------------- four input vectors at once (prefill)
+    //
+    // matmul with a batch combines every row with several input vectors; these kernels unpack each block once and
+    // use it for four vectors x[x0 + k*xs ..], writing out[o0 + k*os]. Per vector, every operation and its order
+    // is exactly that of the single-vector kernel above, so the results are bit-identical to dot().
+
+    @Override
+    public void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                           int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        boolean four = switch (type) {
+            case F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K -> batch >= 4;
+            default -> false;
+        };
+        if (!four) {
+            DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            return;
+        }
+        int rowTile = DotKernels.rowTile(rowBytes);
+        int batchTile = Math.max(4, DotKernels.batchTile(cols) & ~3);
+        for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
+            int r1 = Math.min(rowTo, r0 + rowTile);
+            for (int b0 = 0; b0 < batch; b0 += batchTile) {
+                int b1 = Math.min(batch, b0 + batchTile);
+                for (int r = r0; r < r1; r++) {
+                    long off = r * rowBytes;
+                    int b = b0;
+                    for (; b + 4 <= b1; b += 4) {
+                        int xo = b * cols;
+                        int oo = b * rows + r;
+                        switch (type) {
+                            case F16 -> dot4F16(data, off, cols, x, xo, cols, out, oo, rows);
+                            case BF16 -> dot4BF16(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q8_0 -> dot4Q8_0(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q4_0 -> dot4Q4_0(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q4_K -> dot4Q4_K(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q5_K -> dot4Q5_K(data, off, cols, x, xo, cols, out, oo, rows);
+                            default -> dot4Q6_K(data, off, cols, x, xo, cols, out, oo, rows);
+                        }
+                    }
+                    for (; b < b1; b++) {
+                        out[b * rows + r] = dot(type, data, off, cols, x, b * cols);
+                    }
+                }
+            }
+        }
+    }
+
+    static void dot4F16(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, off + 2L * i, LE).castShape(I, 0);
+            IntVector em = h.and(0x7FFF);
+            IntVector shifted = em.lanewise(LSHL, 13);
+            IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector bits = finite.blend(shifted.or(0x7F80_0000), em.compare(GE, 0x7C00));
+            FloatVector w = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+            int xi = x0 + i;
+            if ((i & L) == 0) {
+                a0 = w.fma(FloatVector.fromArray(F, x, xi), a0);
+                b0 = w.fma(FloatVector.fromArray(F, x, xi + xs), b0);
+                c0 = w.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c0);
+                d0 = w.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d0);
+            } else {
+                a1 = w.fma(FloatVector.fromArray(F, x, xi), a1);
+                b1 = w.fma(FloatVector.fromArray(F, x, xi + xs), b1);
+                c1 = w.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c1);
+                d1 = w.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d1);
+            }
+        }
+        FloatVector a = a0.add(a1);
+        FloatVector b = b0.add(b1);
+        FloatVector c = c0.add(c1);
+        FloatVector d = d0.add(d1);
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+        for (; i < n; i++) {
+            float w = Float.float16ToFloat(seg.get(SHORT_LE, off + 2L * i));
+            out[o0] += w * x[x0 + i];
+            out[o0 + os] += w * x[x0 + xs + i];
+            out[o0 + 2 * os] += w * x[x0 + 2 * xs + i];
+            out[o0 + 3 * os] += w * x[x0 + 3 * xs + i];
+        }
+    }
+
+    static void dot4BF16(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            long o = off + 2L * i;
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(S, seg, o, LE).castShape(I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(S, seg, o + 2L * L, LE).castShape(I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            int xi = x0 + i;
+            a0 = w0.fma(FloatVector.fromArray(F, x, xi), a0);
+            a1 = w1.fma(FloatVector.fromArray(F, x, xi + L), a1);
+            b0 = w0.fma(FloatVector.fromArray(F, x, xi + xs), b0);
+            b1 = w1.fma(FloatVector.fromArray(F, x, xi + xs + L), b1);
+            c0 = w0.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c0);
+            c1 = w1.fma(FloatVector.fromArray(F, x, xi + 2 * xs + L), c1);
+            d0 = w0.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d0);
+            d1 = w1.fma(FloatVector.fromArray(F, x, xi + 3 * xs + L), d1);
+        }
+        for (; i <= n - L; i += L) {
+            FloatVector w = ((IntVector) ShortVector.fromMemorySegment(S, seg, off + 2L * i, LE).castShape(I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+            int xi = x0 + i;
+            a0 = w.fma(FloatVector.fromArray(F, x, xi), a0);
+            b0 = w.fma(FloatVector.fromArray(F, x, xi + xs), b0);
+            c0 = w.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c0);
+            d0 = w.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d0);
+        }
+        FloatVector a = a0.add(a1);
+        FloatVector b = b0.add(b1);
+        FloatVector c = c0.add(c1);
+        FloatVector d = d0.add(d1);
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+        for (; i < n; i++) {
+            float w = Float.intBitsToFloat(seg.get(SHORT_LE, off + 2L * i) << 16);
+            out[o0] += w * x[x0 + i];
+            out[o0 + os] += w * x[x0 + xs + i];
+            out[o0 + 2 * os] += w * x[x0 + 2 * xs + i];
+            out[o0 + 3 * os] += w * x[x0 + 3 * xs + i];
+        }
+    }
+
+    static void dot4Q8_0(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 32, off += 34) {
+            FloatVector sa = FloatVector.zero(F);
+            FloatVector sb = FloatVector.zero(F);
+            FloatVector sc = FloatVector.zero(F);
+            FloatVector sd = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector w = (FloatVector) q.convertShape(B2F, F, p);
+                    int xi = x0 + i + j + p * L;
+                    sa = w.fma(FloatVector.fromArray(F, x, xi), sa);
+                    sb = w.fma(FloatVector.fromArray(F, x, xi + xs), sb);
+                    sc = w.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
+                    sd = w.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
+                }
+            }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            a = sa.fma(scale, a);
+            b = sb.fma(scale, b);
+            c = sc.fma(scale, c);
+            d = sd.fma(scale, d);
+        }
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
+    static void dot4Q4_0(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 32, off += 18) {
+            FloatVector sa = FloatVector.zero(F);
+            FloatVector sb = FloatVector.zero(F);
+            FloatVector sc = FloatVector.zero(F);
+            FloatVector sd = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .sub((byte) 8);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
+                    FloatVector wh = (FloatVector) hi.convertShape(B2F, F, p);
+                    int xi = x0 + i + j + p * L;
+                    sa = wl.fma(FloatVector.fromArray(F, x, xi), sa);
+                    sa = wh.fma(FloatVector.fromArray(F, x, xi + 16), sa);
+                    sb = wl.fma(FloatVector.fromArray(F, x, xi + xs), sb);
+                    sb = wh.fma(FloatVector.fromArray(F, x, xi + xs + 16), sb);
+                    sc = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
+                    sc = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 16), sc);
+                    sd = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
+                    sd = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 16), sd);
+                }
+            }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            a = sa.fma(scale, a);
+            b = sb.fma(scale, b);
+            c = sc.fma(scale, c);
+            d = sd.fma(scale, d);
+        }
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
+    static void dot4Q4_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector aLo = FloatVector.zero(F);
+        FloatVector aHi = FloatVector.zero(F);
+        FloatVector bLo = FloatVector.zero(F);
+        FloatVector bHi = FloatVector.zero(F);
+        FloatVector cLo = FloatVector.zero(F);
+        FloatVector cHi = FloatVector.zero(F);
+        FloatVector dLo = FloatVector.zero(F);
+        FloatVector dHi = FloatVector.zero(F);
+        for (int xb = 0; xb < n; xb += 256, off += 144) {
+            float d = Float.float16ToFloat(seg.get(SHORT_LE, off));
+            float dmin = Float.float16ToFloat(seg.get(SHORT_LE, off + 2));
+            long s0 = seg.get(LONG_LE, off + 4);
+            int s8 = seg.get(INT_LE, off + 12);
+            for (int g = 0; g < 4; g++) {
+                int j = 2 * g;
+                int sc1;
+                int m1;
+                int sc2;
+                int m2;
+                if (g < 2) {
+                    sc1 = (int) (s0 >>> (8 * j)) & 63;
+                    sc2 = (int) (s0 >>> (8 * j + 8)) & 63;
+                    m1 = (int) (s0 >>> (8 * j + 32)) & 63;
+                    m2 = (int) (s0 >>> (8 * j + 40)) & 63;
+                } else {
+                    int t = s8 >>> (8 * (j - 4));
+                    int lo = (int) (s0 >>> (8 * (j - 4)));
+                    int hi = (int) (s0 >>> (8 * j));
+                    sc1 = (t & 0xF) | (((lo >>> 6) & 3) << 4);
+                    m1 = ((t >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
+                    sc2 = ((t >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
+                    m2 = ((t >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
+                }
+                FloatVector vd1 = FloatVector.broadcast(F, d * sc1);
+                FloatVector vm1 = FloatVector.broadcast(F, -(dmin * m1));
+                FloatVector vd2 = FloatVector.broadcast(F, d * sc2);
+                FloatVector vm2 = FloatVector.broadcast(F, -(dmin * m2));
+                int xg = x0 + xb + 64 * g;
+                for (int jj = 0; jj < 32; jj += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 16 + 32L * g + jj, LE);
+                    ByteVector lo = q.and((byte) 0x0F);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                    for (int p = 0; p < PARTS; p++) {
+                        FloatVector wl = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1);
+                        FloatVector wh = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2);
+                        int xi = xg + jj + p * L;
+                        aLo = wl.fma(FloatVector.fromArray(F, x, xi), aLo);
+                        aHi = wh.fma(FloatVector.fromArray(F, x, xi + 32), aHi);
+                        bLo = wl.fma(FloatVector.fromArray(F, x, xi + xs), bLo);
+                        bHi = wh.fma(FloatVector.fromArray(F, x, xi + xs + 32), bHi);
+                        cLo = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), cLo);
+                        cHi = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 32), cHi);
+                        dLo = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), dLo);
+                        dHi = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 32), dHi);
+                    }
+                }
+            }
+        }
+        FloatVector a = aLo.add(aHi);
+        FloatVector b = bLo.add(bHi);
+        FloatVector c = cLo.add(cHi);
+        FloatVector d = dLo.add(dHi);
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
+    static void dot4Q5_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector aLo = FloatVector.zero(F);
+        FloatVector aHi = FloatVector.zero(F);
+        FloatVector bLo = FloatVector.zero(F);
+        FloatVector bHi = FloatVector.zero(F);
+        FloatVector cLo = FloatVector.zero(F);
+        FloatVector cHi = FloatVector.zero(F);
+        FloatVector dLo = FloatVector.zero(F);
+        FloatVector dHi = FloatVector.zero(F);
+        for (int xb = 0; xb < n; xb += 256, off += 176) {
+            float d = Float.float16ToFloat(seg.get(SHORT_LE, off));
+            float dmin = Float.float16ToFloat(seg.get(SHORT_LE, off + 2));
+            long s0 = seg.get(LONG_LE, off + 4);
+            int s8 = seg.get(INT_LE, off + 12);
+            for (int g = 0; g < 4; g++) {
+                int j = 2 * g;
+                int sc1;
+                int m1;
+                int sc2;
+                int m2;
+                if (g < 2) {
+                    sc1 = (int) (s0 >>> (8 * j)) & 63;
+                    sc2 = (int) (s0 >>> (8 * j + 8)) & 63;
+                    m1 = (int) (s0 >>> (8 * j + 32)) & 63;
+                    m2 = (int) (s0 >>> (8 * j + 40)) & 63;
+                } else {
+                    int t = s8 >>> (8 * (j - 4));
+                    int lo = (int) (s0 >>> (8 * (j - 4)));
+                    int hi = (int) (s0 >>> (8 * j));
+                    sc1 = (t & 0xF) | (((lo >>> 6) & 3) << 4);
+                    m1 = ((t >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
+                    sc2 = ((t >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
+                    m2 = ((t >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
+                }
+                FloatVector vd1 = FloatVector.broadcast(F, d * sc1);
+                FloatVector vm1 = FloatVector.broadcast(F, -(dmin * m1));
+                FloatVector vd2 = FloatVector.broadcast(F, d * sc2);
+                FloatVector vm2 = FloatVector.broadcast(F, -(dmin * m2));
+                int xg = x0 + xb + 64 * g;
+                for (int jj = 0; jj < 32; jj += BL) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 48 + 32L * g + jj, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, seg, off + 16 + jj, LE);
+                    ByteVector h1 = h.reinterpretAsShorts().lanewise(LSHR, j).reinterpretAsBytes().and((byte) 1)
+                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                    ByteVector h2 = h.reinterpretAsShorts().lanewise(LSHR, j + 1).reinterpretAsBytes().and((byte) 1)
+                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                    ByteVector lo = q.and((byte) 0x0F).or(h1);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
+                    for (int p = 0; p < PARTS; p++) {
+                        FloatVector wl = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1);
+                        FloatVector wh = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2);
+                        int xi = xg + jj + p * L;
+                        aLo = wl.fma(FloatVector.fromArray(F, x, xi), aLo);
+                        aHi = wh.fma(FloatVector.fromArray(F, x, xi + 32), aHi);
+                        bLo = wl.fma(FloatVector.fromArray(F, x, xi + xs), bLo);
+                        bHi = wh.fma(FloatVector.fromArray(F, x, xi + xs + 32), bHi);
+                        cLo = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), cLo);
+                        cHi = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 32), cHi);
+                        dLo = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), dLo);
+                        dHi = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 32), dHi);
+                    }
+                }
+            }
+        }
+        FloatVector a = aLo.add(aHi);
+        FloatVector b = bLo.add(bHi);
+        FloatVector c = cLo.add(cHi);
+        FloatVector d = dLo.add(dHi);
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
+    static void dot4Q6_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = FloatVector.zero(F);
+        FloatVector d0 = FloatVector.zero(F);
+        FloatVector d1 = FloatVector.zero(F);
+        for (int xb = 0; xb < n; xb += 256, off += 210) {
+            float d = Float.float16ToFloat(seg.get(SHORT_LE, off + 208));
+            for (int h = 0; h < 2; h++) {
+                long ql = off + 64L * h;
+                long qh = off + 128 + 32L * h;
+                long sc = off + 192 + 8L * h;
+                int xh = x0 + xb + 128 * h;
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector a = ByteVector.fromMemorySegment(B, seg, ql + l, LE);
+                    ByteVector c = ByteVector.fromMemorySegment(B, seg, ql + 32 + l, LE);
+                    ByteVector hb = ByteVector.fromMemorySegment(B, seg, qh + l, LE);
+                    ByteVector q1 = a.and((byte) 0x0F)
+                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30))
+                            .sub((byte) 32);
+                    ByteVector q2 = c.and((byte) 0x0F)
+                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30))
+                            .sub((byte) 32);
+                    ByteVector q3 = a.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .or(hb.and((byte) 0x30))
+                            .sub((byte) 32);
+                    ByteVector q4 = c.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .or(hb.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30))
+                            .sub((byte) 32);
+                    long is = sc + l / 16;
+                    FloatVector s1 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is));
+                    FloatVector s2 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 2));
+                    FloatVector s3 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 4));
+                    FloatVector s4 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 6));
+                    for (int p = 0; p < PARTS; p++) {
+                        int xi = xh + l + p * L;
+                        FloatVector w1 = ((FloatVector) q1.convertShape(B2F, F, p)).mul(s1);
+                        FloatVector w2 = ((FloatVector) q2.convertShape(B2F, F, p)).mul(s2);
+                        FloatVector w3 = ((FloatVector) q3.convertShape(B2F, F, p)).mul(s3);
+                        FloatVector w4 = ((FloatVector) q4.convertShape(B2F, F, p)).mul(s4);
+                        a0 = w1.fma(FloatVector.fromArray(F, x, xi), a0);
+                        a1 = w2.fma(FloatVector.fromArray(F, x, xi + 32), a1);
+                        a0 = w3.fma(FloatVector.fromArray(F, x, xi + 64), a0);
+                        a1 = w4.fma(FloatVector.fromArray(F, x, xi + 96), a1);
+                        b0 = w1.fma(FloatVector.fromArray(F, x, xi + xs), b0);
+                        b1 = w2.fma(FloatVector.fromArray(F, x, xi + xs + 32), b1);
+                        b0 = w3.fma(FloatVector.fromArray(F, x, xi + xs + 64), b0);
+                        b1 = w4.fma(FloatVector.fromArray(F, x, xi + xs + 96), b1);
+                        c0 = w1.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c0);
+                        c1 = w2.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 32), c1);
+                        c0 = w3.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 64), c0);
+                        c1 = w4.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 96), c1);
+                        d0 = w1.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d0);
+                        d1 = w2.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 32), d1);
+                        d0 = w3.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 64), d0);
+                        d1 = w4.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 96), d1);
+                    }
+                }
+            }
+        }
+        FloatVector a = a0.add(a1);
+        FloatVector b = b0.add(b1);
+        FloatVector c = c0.add(c1);
+        FloatVector d = d0.add(d1);
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
     // ---------------------------------------------------------------- everything else
 
     static float dotChunked(GgmlType type, MemorySegment seg, long off, int n, float[] x, int xOff) {

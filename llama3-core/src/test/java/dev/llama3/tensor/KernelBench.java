@@ -21,7 +21,7 @@ public final class KernelBench {
         System.out.println("kernels: " + Kernels.describe() + ", threads " + threads);
         int cols = 2048;
         Random rnd = new Random(1);
-        float[] xs = new float[cols * 8];
+        float[] xs = new float[cols * 64];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = (float) rnd.nextGaussian();
         }
@@ -43,7 +43,7 @@ public final class KernelBench {
                     MemorySegment.copy(seg, (r % 64) * rowBytes, seg, r * rowBytes, rowBytes);
                 }
                 WeightMatrix w = WeightMatrix.of(t, type, seg, rows, cols);
-                for (int batch : new int[] {1, 8}) {
+                for (int batch : new int[] {1, 8, 64}) {
                     float[] out = new float[rows * batch];
                     long best = Long.MAX_VALUE;
                     for (int it = 0; it < 15; it++) {

@@ -33,7 +33,7 @@ class TensorZooTest {
     }
 
     private static WeightMatrix matrix(TensorZoo zoo, String type, DotKernels kernels) {
-        TensorZoo.Tensor q = zoo.tensor(type + ".q");
+        MiniGguf.Tensor q = zoo.tensor(type + ".q");
         assertThat(q.type()).isEqualTo(GgmlType.valueOf(type));
         assertThat(q.shape()).containsExactly(zoo.cols, zoo.rows);
         return WeightMatrix.of(q.name(), q.type(), q.data(), zoo.rows, zoo.cols, kernels);
@@ -91,7 +91,7 @@ class TensorZooTest {
     @MethodSource("cases")
     void matmulEqualsDotRowForEveryRowAndBatchEntry(String impl, String type, DotKernels kernels) throws IOException {
         TensorZoo zoo = TensorZoo.load();
-        TensorZoo.Tensor q = zoo.tensor(type + ".q");
+        MiniGguf.Tensor q = zoo.tensor(type + ".q");
         // Tile the 8 zoo rows to 72 rows so that the matmul is large enough to go through the pool.
         int rows = 72;
         long rowBytes = q.type().byteSize(zoo.cols);
@@ -126,7 +126,7 @@ class TensorZooTest {
     @MethodSource("dev.llama3.tensor.KernelImplementations#all")
     void f32RowsAreReadAsIs(DotKernels kernels) throws IOException {
         TensorZoo zoo = TensorZoo.load();
-        TensorZoo.Tensor xt = zoo.tensor("x");
+        MiniGguf.Tensor xt = zoo.tensor("x");
         float[] x = zoo.floats("x");
         WeightMatrix w = WeightMatrix.of("x", GgmlType.F32, xt.data(), 1, x.length, kernels);
         float[] row = new float[x.length];
