@@ -1,5 +1,6 @@
 package dev.llama3.engine;
 
+import dev.llama3.model.KvCacheType;
 import dev.llama3.tensor.ComputePool;
 
 /**
@@ -9,8 +10,11 @@ import dev.llama3.tensor.ComputePool;
  * @param contextLength positions per session (0 = the model's trained context, capped at 8192)
  * @param batchSize tokens per forward pass during prompt processing
  * @param maxBatchSequences most concurrent sessions whose decode steps share one forward pass
+ * @param kvCacheType how each session's KV cache stores keys and values (default {@link KvCacheType#defaultType()}:
+ *     F32 unless {@code -Dllama3.kvCacheType=F16}; F16 halves the memory at binary16 precision)
  */
-public record EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences) {
+public record EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences,
+        KvCacheType kvCacheType) {
 
     /** Context used when none is requested: Llama 3.1 files advertise 128K, which would waste memory. */
     public static final int DEFAULT_MAX_CONTEXT = 8192;
@@ -28,6 +32,9 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         if (maxBatchSequences <= 0) {
             throw new IllegalArgumentException("max batch sequences must be positive, got " + maxBatchSequences);
         }
+        if (kvCacheType == null) {
+            throw new IllegalArgumentException("KV cache type must not be null");
+        }
     }
 
     public static EngineOptions defaults() {
@@ -43,6 +50,7 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         private int contextLength = 0;
         private int batchSize = 64;
         private int maxBatchSequences = 8;
+        private KvCacheType kvCacheType = KvCacheType.defaultType();
 
         public Builder threads(int threads) {
             this.threads = threads;
@@ -64,8 +72,13 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
             return this;
         }
 
+        public Builder kvCacheType(KvCacheType kvCacheType) {
+            this.kvCacheType = kvCacheType;
+            return this;
+        }
+
         public EngineOptions build() {
-            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences);
+            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences, kvCacheType);
         }
     }
 }

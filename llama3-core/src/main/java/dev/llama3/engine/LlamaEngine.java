@@ -4,6 +4,7 @@ import dev.llama3.chat.ChatFormat;
 import dev.llama3.gguf.GgmlType;
 import dev.llama3.gguf.GgufFile;
 import dev.llama3.gguf.GgufTensorInfo;
+import dev.llama3.model.KvCache;
 import dev.llama3.model.LlamaConfig;
 import dev.llama3.model.LlamaModel;
 import dev.llama3.tensor.ComputePool;
@@ -77,10 +78,10 @@ public final class LlamaEngine implements AutoCloseable {
             ComputePool pool = new ComputePool(options.threads());
             LlamaEngine engine = new LlamaEngine(gguf, model, tokenizer, pool, options, context);
             log.info("Loaded {} ({} MiB, {}) in {} ms: {} layers, dim {}, {} heads / {} KV heads, vocab {}, "
-                            + "context {} (KV cache {} MiB per session), {} threads, kernels: {}",
+                            + "context {} ({} KV cache, {} MiB per session), {} threads, kernels: {}",
                     path.getFileName(), Files.size(path) >> 20, typeMix(gguf), (System.nanoTime() - start) / 1_000_000,
                     c.blockCount(), c.embeddingLength(), c.headCount(), c.headCountKv(), c.vocabSize(), context,
-                    engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
+                    options.kvCacheType(), engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
             return engine;
         } catch (RuntimeException | Error e) {
             gguf.close();
@@ -129,8 +130,9 @@ public final class LlamaEngine implements AutoCloseable {
         return contextLength;
     }
 
+    /** Bytes of each session's KV cache (held outside the Java heap until the session is closed). */
     public long kvCacheBytesPerSession() {
-        return 2L * config().blockCount() * contextLength * config().kvDim() * Float.BYTES;
+        return KvCache.bytesFor(config(), contextLength, options.kvCacheType());
     }
 
     /** A request that stops at the chat format's end-of-turn tokens. */
@@ -141,7 +143,7 @@ public final class LlamaEngine implements AutoCloseable {
     /** A new, empty conversation state (its own KV cache). */
     public Session newSession() {
         ensureOpen();
-        return new Session(this, contextLength);
+        return new Session(this, contextLength, options.kvCacheType());
     }
 
     ForwardScheduler scheduler() {

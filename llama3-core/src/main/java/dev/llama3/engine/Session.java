@@ -2,6 +2,7 @@ package dev.llama3.engine;
 
 import dev.llama3.model.ContextOverflowException;
 import dev.llama3.model.KvCache;
+import dev.llama3.model.KvCacheType;
 import dev.llama3.sampling.IntList;
 import dev.llama3.sampling.Sampler;
 import dev.llama3.sampling.StopSequences;
@@ -20,10 +21,13 @@ public final class Session implements AutoCloseable {
     private final ForwardScheduler.DecodeJob decodeJob = new ForwardScheduler.DecodeJob();
     private final ForwardScheduler.PrefillJob prefillJob = new ForwardScheduler.PrefillJob();
     private volatile boolean cancelled;
+    /** Calls in progress (guarded by this): close() from another thread releases the cache when they end. */
+    private int active;
+    private boolean closeRequested;
 
-    Session(LlamaEngine engine, int contextLength) {
+    Session(LlamaEngine engine, int contextLength, KvCacheType kvCacheType) {
         this.engine = engine;
-        this.cache = new KvCache(engine.config(), contextLength);
+        this.cache = new KvCache(engine.config(), contextLength, kvCacheType);
         this.logits = new float[engine.config().vocabSize()];
         decodeJob.cache = cache;
         decodeJob.logits = logits;
@@ -47,14 +51,24 @@ public final class Session implements AutoCloseable {
 
     /** Forgets the whole context. */
     public void reset() {
-        cache.truncate(0);
-        tokens.clear();
+        enter();
+        try {
+            cache.truncate(0);
+            tokens.clear();
+        } finally {
+            exit();
+        }
     }
 
     /** Forgets the context from {@code length} on (keeps a shared prefix). */
     public void truncate(int length) {
-        cache.truncate(length);
-        tokens.truncate(length);
+        enter();
+        try {
+            cache.truncate(length);
+            tokens.truncate(length);
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -62,14 +76,24 @@ public final class Session implements AutoCloseable {
      * overwrites; copy it to keep it).
      */
     public float[] evaluate(int[] ids) {
-        prefill(ids, logits, false);
+        enter();
+        try {
+            prefill(ids, logits, false);
+        } finally {
+            exit();
+        }
         return logits;
     }
 
     /** Appends tokens and returns the logits of every one of them ({@code ids.length * vocab}, position-major). */
     public float[] evaluateAll(int[] ids) {
         float[] all = new float[Math.multiplyExact(ids.length, engine.config().vocabSize())];
-        prefill(ids, all, true);
+        enter();
+        try {
+            prefill(ids, all, true);
+        } finally {
+            exit();
+        }
         return all;
     }
 
@@ -124,6 +148,15 @@ public final class Session implements AutoCloseable {
      *     back at the end (an incomplete stop-string prefix that never completed) arrives with token id -1.
      */
     public GenerationResult generate(int[] prompt, GenerationRequest request, TokenListener listener) {
+        enter();
+        try {
+            return generateOpen(prompt, request, listener);
+        } finally {
+            exit();
+        }
+    }
+
+    private GenerationResult generateOpen(int[] prompt, GenerationRequest request, TokenListener listener) {
         if (prompt.length == 0 && tokens.size() == 0) {
             throw new IllegalArgumentException("cannot generate from an empty context: the prompt has no tokens");
         }
@@ -139,7 +172,10 @@ public final class Session implements AutoCloseable {
         }
         try {
             long t0 = System.nanoTime();
-            float[] current = prompt.length > 0 ? evaluate(prompt) : logits;
+            if (prompt.length > 0) {
+                prefill(prompt, logits, false);
+            }
+            float[] current = logits;
             long t1 = System.nanoTime();
 
             Sampler sampler = new Sampler(request.sampling(), vocab);
@@ -198,9 +234,42 @@ public final class Session implements AutoCloseable {
         cancelled = true;
     }
 
+    /**
+     * Releases the KV cache's memory (held outside the Java heap); afterwards the session's methods throw
+     * {@link IllegalStateException}. Safe from any thread: a {@link #generate} running elsewhere is cancelled, and
+     * the memory is released when that call returns.
+     */
     @Override
     public void close() {
         cancelled = true;
+        boolean release;
+        synchronized (this) {
+            closeRequested = true;
+            release = active == 0;
+        }
+        if (release) {
+            cache.close();
+        }
+    }
+
+    private void enter() {
+        synchronized (this) {
+            if (closeRequested) {
+                throw new IllegalStateException("the session is closed");
+            }
+            active++;
+        }
+    }
+
+    private void exit() {
+        boolean release;
+        synchronized (this) {
+            active--;
+            release = closeRequested && active == 0;
+        }
+        if (release) {
+            cache.close();
+        }
     }
 
     @Override

@@ -16,12 +16,18 @@ public final class ForwardState {
     final float[] hb2;
     final float[] cos;
     final float[] sin;
-    /** One attention-score row per worker, each as long as the context. */
+    /** Positions the attention scratch is sized for. */
+    final int contextLength;
+    /** Per attention worker: scores of one KV group's query heads ({@code groupSize * contextLength}). */
     final float[][] scores;
+    /** Per attention worker: a block of keys or values widened from F16 ({@link GroupedAttention#blockScratch}). */
+    final float[][] kvBlock;
     /** Per batch entry: its token, its sequence's cache, and its position in that sequence. */
     final int[] tokens;
     final KvCache[] caches;
     final int[] positions;
+    /** The attention loop body, created by the model on first use. */
+    LlamaModel.AttentionTask attentionTask;
     /** Logits of one position when every position's logits are requested. */
     final float[] logitsRow;
 
@@ -41,7 +47,17 @@ public final class ForwardState {
         hb2 = new float[batchCapacity * c.feedForwardLength()];
         cos = new float[batchCapacity * c.ropeDimensionCount() / 2];
         sin = new float[batchCapacity * c.ropeDimensionCount() / 2];
-        scores = new float[Math.max(1, threads)][contextLength];
+        if (contextLength <= 0) {
+            throw new IllegalArgumentException("context length must be positive, got " + contextLength);
+        }
+        this.contextLength = contextLength;
+        int workers = Math.max(1, threads);
+        long scoreFloats = (long) c.groupSize() * contextLength;
+        if (scoreFloats > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("context length " + contextLength + " is too large for the attention scratch");
+        }
+        scores = new float[workers][(int) scoreFloats];
+        kvBlock = new float[workers][GroupedAttention.blockScratch(c.headDim())];
         logitsRow = new float[c.vocabSize()];
         tokens = new int[batchCapacity];
         caches = new KvCache[batchCapacity];

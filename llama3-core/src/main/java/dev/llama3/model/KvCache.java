@@ -1,30 +1,109 @@
 package dev.llama3.model;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
- * The keys and values of one sequence, per layer, for positions {@code 0 .. capacity-1}.
+ * The keys and values of one sequence, per layer, for positions {@code 0 .. capacity-1}, stored as
+ * {@link KvCacheType#F32} or {@link KvCacheType#F16}.
  *
- * <p>Sized from the requested context, not from the model's trained maximum: a 1B model with an 8K
- * context needs 16 layers x 8192 positions x 512 floats x 2 = 512 MiB in float32.
+ * <p>Sized from the requested context, not from the model's trained maximum. The memory lives off the Java heap,
+ * in one segment of a shared {@link Arena} owned by this cache: a 1B model at an 8K context holds 256 MiB of F16
+ * keys and values per session, which on the heap would inflate the heap size every deployment must configure,
+ * lengthen GC marking/compaction, and stay allocated after a session ends until some later collection. Off-heap,
+ * {@link #close()} (called by the session's close) returns it at once. The arena is shared because the compute
+ * pool's threads read it; any thread may close it. Access after close fails with {@link IllegalStateException}
+ * (from {@link #ensureOpen()} before a forward pass, and from the segment itself as a backstop), never with a
+ * crash. A cache that is never closed is released when it becomes unreachable (a {@link Cleaner}), so a
+ * forgotten close leaks nothing permanently.
+ *
+ * <p>Layout: all keys, then all values; each is {@code [layer][kvHead][position][headDim]}, so the rows one
+ * attention head reads are contiguous (a plain stream for the hardware prefetcher, at any context length).
  */
-public final class KvCache {
+public final class KvCache implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("llama3-kv-cleaner").factory());
+
+    static final ValueLayout.OfFloat FLOAT_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final KvCacheType type;
     private final int capacity;
-    private final int kvDim;
-    private final float[][] keys;
-    private final float[][] values;
+    private final int layers;
+    private final int kvHeads;
+    private final int headDim;
+    /** Bytes of one head's rows at every position in one layer: {@code capacity * headDim * bytesPerValue}. */
+    private final long headBytes;
+    private final long valuesBase;
+    private final long bytes;
+    private final MemorySegment data;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Cleaner.Cleanable cleanable;
     private int length;
 
-    public KvCache(LlamaConfig config, int capacity) {
+    public KvCache(LlamaConfig config, int capacity, KvCacheType type) {
+        if (type == null) {
+            throw new IllegalArgumentException("KV cache type must not be null");
+        }
         if (capacity <= 0) {
             throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
         }
+        this.type = type;
         this.capacity = capacity;
-        this.kvDim = config.kvDim();
-        long floats = (long) capacity * kvDim;
-        if (floats > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("context length " + capacity + " is too large for one KV cache layer");
+        this.layers = config.blockCount();
+        this.kvHeads = config.headCountKv();
+        this.headDim = config.headDim();
+        this.bytes = bytesFor(config, capacity, type);
+        this.headBytes = (long) capacity * headDim * type.bytesPerValue();
+        this.valuesBase = bytes / 2;
+        long physical = physicalMemory();
+        if (physical > 0 && bytes > physical) {
+            // Linux overcommits: the allocation would succeed and zero-filling it would get the process killed
+            throw new IllegalArgumentException("a KV cache of " + capacity + " positions (" + type + ") needs "
+                    + (bytes >> 20) + " MiB, more than this machine's " + (physical >> 20) + " MiB of memory;"
+                    + " request a shorter context or the F16 cache type");
         }
-        this.keys = new float[config.blockCount()][(int) floats];
-        this.values = new float[config.blockCount()][(int) floats];
+        Arena arena = Arena.ofShared();
+        try {
+            this.data = arena.allocate(bytes, 64);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new IllegalStateException("cannot allocate a KV cache of " + (bytes >> 20) + " MiB (" + capacity
+                    + " positions, " + type + ") outside the Java heap: " + e.getMessage(), e);
+        }
+        this.cleanable = CLEANER.register(this, arena::close);
+    }
+
+    /** Bytes a cache of {@code capacity} positions of {@code type} holds for a model of configuration {@code config}. */
+    public static long bytesFor(LlamaConfig config, int capacity, KvCacheType type) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(2L * config.blockCount() * config.kvDim(), (long) capacity),
+                    (long) type.bytesPerValue());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("context length " + capacity + " is too large for a KV cache", e);
+        }
+    }
+
+    /** Physical memory of the machine (or container), or 0 when the JVM cannot tell. */
+    private static long physicalMemory() {
+        try {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no management support in this runtime image: skip the check
+        }
+        return 0;
+    }
+
+    public KvCacheType type() {
+        return type;
     }
 
     /** Maximum number of positions. */
@@ -39,6 +118,7 @@ public final class KvCache {
 
     /** Forgets positions from {@code newLength} on, e.g. to reuse a shared prefix. */
     public void truncate(int newLength) {
+        ensureOpen();
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate KV cache of length " + length + " to " + newLength);
         }
@@ -49,20 +129,80 @@ public final class KvCache {
         length = newLength;
     }
 
-    float[] keys(int layer) {
-        return keys[layer];
-    }
-
-    float[] values(int layer) {
-        return values[layer];
-    }
-
-    int kvDim() {
-        return kvDim;
-    }
-
-    /** Bytes held by this cache. */
+    /** Bytes held by this cache outside the Java heap; 0 once closed. */
     public long bytes() {
-        return 2L * keys.length * capacity * kvDim * Float.BYTES;
+        return closed.get() ? 0 : bytes;
+    }
+
+    /** Whether the memory is still held ({@link #close()} not called). */
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** @throws IllegalStateException when the cache has been closed */
+    public void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the KV cache has been closed (its session was closed)");
+        }
+    }
+
+    /** Releases the memory. Idempotent; the cache cannot be used afterwards. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            cleanable.clean();
+        }
+    }
+
+    /**
+     * Stores the key and value of {@code position} in {@code layer}: {@code kvDim} values each, head after head,
+     * from {@code k[kOff..]} and {@code v[vOff..]}. F16 rounds to nearest-even.
+     */
+    void store(int layer, int position, float[] k, int kOff, float[] v, int vOff) {
+        if (position < 0 || position >= capacity) {
+            throw new IllegalArgumentException("position " + position + " outside the KV cache [0, " + capacity + ")");
+        }
+        MemorySegment seg = data;
+        for (int h = 0; h < kvHeads; h++) {
+            long kAt = keyOffset(layer, h) + (long) position * rowBytes();
+            long vAt = valueOffset(layer, h) + (long) position * rowBytes();
+            int src = h * headDim;
+            if (type == KvCacheType.F16) {
+                for (int d = 0; d < headDim; d++) {
+                    seg.set(SHORT_LE, kAt + 2L * d, Float.floatToFloat16(k[kOff + src + d]));
+                    seg.set(SHORT_LE, vAt + 2L * d, Float.floatToFloat16(v[vOff + src + d]));
+                }
+            } else {
+                MemorySegment.copy(k, kOff + src, seg, FLOAT_LE, kAt, headDim);
+                MemorySegment.copy(v, vOff + src, seg, FLOAT_LE, vAt, headDim);
+            }
+        }
+    }
+
+    /** The key ({@code values == false}) or value of one head at one position, widened to float. */
+    float get(boolean values, int layer, int kvHead, int position, int d) {
+        long at = (values ? valueOffset(layer, kvHead) : keyOffset(layer, kvHead)) + (long) position * rowBytes()
+                + (long) d * type.bytesPerValue();
+        return type == KvCacheType.F16 ? Float.float16ToFloat(data.get(SHORT_LE, at)) : data.get(FLOAT_LE, at);
+    }
+
+    /** The segment holding every key and value. */
+    MemorySegment data() {
+        return data;
+    }
+
+    /** Byte offset of position 0 of the keys of {@code kvHead} in {@code layer}; rows follow every {@link #rowBytes()}. */
+    long keyOffset(int layer, int kvHead) {
+        return ((long) layer * kvHeads + kvHead) * headBytes;
+    }
+
+    /** Byte offset of position 0 of the values of {@code kvHead} in {@code layer}. */
+    long valueOffset(int layer, int kvHead) {
+        return valuesBase + keyOffset(layer, kvHead);
+    }
+
+    /** Bytes of one head's key (or value) at one position. */
+    long rowBytes() {
+        return (long) headDim * type.bytesPerValue();
     }
 }

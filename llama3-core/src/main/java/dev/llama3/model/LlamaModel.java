@@ -14,6 +14,7 @@ public final class LlamaModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
     private final Rope rope;
+    private final AttentionKernels attentionKernels = AttentionKernels.active();
 
     public LlamaModel(LlamaConfig config, LlamaWeights weights) {
         this.config = config;
@@ -56,9 +57,11 @@ public final class LlamaModel {
         if (count <= 0) {
             throw new IllegalArgumentException("forward needs at least one token");
         }
+        cache.ensureOpen();
         if (cache.length() + count > cache.capacity()) {
             throw new ContextOverflowException(cache.length() + count, cache.capacity());
         }
+        checkScratch(s, cache.length() + count);
         int vocab = config.vocabSize();
         for (int i = from; i < from + count; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
@@ -98,9 +101,11 @@ public final class LlamaModel {
             if (tokens[b] < 0 || tokens[b] >= vocab) {
                 throw new IllegalArgumentException("token id " + tokens[b] + " is outside the vocabulary [0, " + vocab + ")");
             }
+            caches[b].ensureOpen();
             if (caches[b].length() + 1 > caches[b].capacity()) {
                 throw new ContextOverflowException(caches[b].length() + 1, caches[b].capacity());
             }
+            checkScratch(s, caches[b].length() + 1);
             for (int other = 0; other < b; other++) {
                 if (caches[other] == caches[b]) {
                     throw new IllegalArgumentException("a sequence appears twice in one batch");
@@ -113,6 +118,14 @@ public final class LlamaModel {
         forwardBatch(pool, s, n, logits, 0, LogitRows.ALL);
         for (int b = 0; b < n; b++) {
             caches[b].setLength(caches[b].length() + 1);
+        }
+    }
+
+    /** The attention scratch holds scores for {@code s.contextLength} positions. */
+    private static void checkScratch(ForwardState s, int positions) {
+        if (positions > s.contextLength) {
+            throw new IllegalArgumentException("sequence of " + positions + " positions exceeds the forward state's "
+                    + "context length " + s.contextLength);
         }
     }
 
@@ -147,8 +160,7 @@ public final class LlamaModel {
             for (int b = 0; b < n; b++) {
                 rope.apply(s.q, b * dim, c.headCount(), s.cos, s.sin, b * pairs);
                 rope.apply(s.k, b * kvDim, c.headCountKv(), s.cos, s.sin, b * pairs);
-                System.arraycopy(s.k, b * kvDim, s.caches[b].keys(l), s.positions[b] * kvDim, kvDim);
-                System.arraycopy(s.v, b * kvDim, s.caches[b].values(l), s.positions[b] * kvDim, kvDim);
+                s.caches[b].store(l, s.positions[b], s.k, b * kvDim, s.v, b * kvDim);
             }
             attention(pool, s, l, n);
 
@@ -186,54 +198,74 @@ public final class LlamaModel {
 
     /**
      * Causal grouped-query attention for the {@code n} batch entries, whose keys and values are already in their
-     * caches. One task per (entry, query head); results go to {@code s.xb2}.
+     * caches; results go to {@code s.xb2}. One task per (entry, KV head): the group's query heads are attended
+     * together, so each cached key and value row is read once per group rather than once per query head. When
+     * that gives fewer tasks than threads (one sequence decoding, few KV heads), each group is split into
+     * subgroups of query heads until every thread has work. Tasks are dealt round-robin to the workers, which
+     * balances a prompt chunk (later entries attend to more positions).
      */
     private void attention(ComputePool pool, ForwardState s, int layer, int n) {
         LlamaConfig c = config;
-        int heads = c.headCount();
-        int tasks = n * heads;
-        int workers = Math.min(s.scores.length, tasks);
-        pool.parallelFor(workers, (wFrom, wTo) -> {
-            for (int w = wFrom; w < wTo; w++) {
-                int taskFrom = (int) ((long) tasks * w / workers);
-                int taskTo = (int) ((long) tasks * (w + 1) / workers);
-                for (int t = taskFrom; t < taskTo; t++) {
-                    int b = t / heads;
-                    attendOneHead(s, s.scores[w], s.caches[b].keys(layer), s.caches[b].values(layer), b, t % heads,
-                            s.positions[b]);
-                }
-            }
-        });
+        int kvHeads = c.headCountKv();
+        int group = c.groupSize();
+        int threads = s.scores.length;
+        int split = 1;
+        while ((long) n * kvHeads * split < threads && split < group) {
+            do {
+                split++;
+            } while (group % split != 0);
+        }
+        AttentionTask task = s.attentionTask;
+        if (task == null || task.model != this) {
+            task = new AttentionTask(this, s);
+            s.attentionTask = task;
+        }
+        task.layer = layer;
+        task.split = split;
+        task.tasks = n * kvHeads * split;
+        task.workers = Math.min(threads, task.tasks);
+        pool.parallelFor(task.workers, task);
     }
 
-    private void attendOneHead(ForwardState s, float[] scores, float[] keyCache, float[] valueCache, int b, int h,
-            int last) {
-        LlamaConfig c = config;
-        int headDim = c.headDim();
-        int kvDim = c.kvDim();
-        int qOff = b * c.embeddingLength() + h * headDim;
-        int kvOff = (h / c.groupSize()) * headDim;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t <= last; t++) {
-            float score = VectorMath.dot(s.q, qOff, keyCache, t * kvDim + kvOff, headDim) * scale;
-            scores[t] = score;
-            if (score > max) {
-                max = score;
+    /** The attention loop body, reused from one layer and token to the next (no lambda allocated per call). */
+    static final class AttentionTask implements ComputePool.RangeTask {
+        final LlamaModel model;
+        final ForwardState s;
+        int layer;
+        int split;
+        int tasks;
+        int workers;
+
+        AttentionTask(LlamaModel model, ForwardState s) {
+            this.model = model;
+            this.s = s;
+        }
+
+        @Override
+        public void run(int wFrom, int wTo) {
+            LlamaConfig c = model.config;
+            int kvHeads = c.headCountKv();
+            int perSplit = c.groupSize() / split;
+            for (int w = wFrom; w < wTo; w++) {
+                for (int t = w; t < tasks; t += workers) {
+                    int b = t / (kvHeads * split);
+                    int rest = t % (kvHeads * split);
+                    model.attendGroup(s, w, layer, b, rest / split, (rest % split) * perSplit, perSplit);
+                }
             }
         }
-        double sum = 0;
-        for (int t = 0; t <= last; t++) {
-            float e = (float) Math.exp(scores[t] - max);
-            scores[t] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        int outOff = b * c.embeddingLength() + h * headDim;
-        java.util.Arrays.fill(s.xb2, outOff, outOff + headDim, 0f);
-        for (int t = 0; t <= last; t++) {
-            VectorMath.axpy(scores[t] * inv, valueCache, t * kvDim + kvOff, s.xb2, outOff, headDim);
-        }
+    }
+
+    /**
+     * Query heads {@code kvHead*groupSize + first ..} ({@code count} of them) of entry {@code b}, with worker
+     * {@code w}'s scratch.
+     */
+    private void attendGroup(ForwardState s, int w, int layer, int b, int kvHead, int first, int count) {
+        LlamaConfig c = config;
+        int headDim = c.headDim();
+        int off = b * c.embeddingLength() + (kvHead * c.groupSize() + first) * headDim;
+        GroupedAttention.attend(attentionKernels, s.caches[b], layer, kvHead, headDim, s.q, off, count,
+                s.positions[b], s.scores[w], s.kvBlock[w], s.xb2, off);
     }
 
     private static void rmsNormRows(float[] out, float[] x, float[] weight, int rows, int dim, float eps) {

@@ -16,37 +16,57 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Logit parity with the fixtures' references (fixtures README section 3): the exact float64 reference for every
  * model, llama.cpp's logits for F32/F16 exactly and for quantized models statistically; greedy continuations;
- * every position of the 64-token prompt; batched vs token-by-token evaluation.
+ * every position of the 64-token prompt; batched vs token-by-token evaluation. Every model runs with both KV
+ * cache types: the references were made with a float32 cache (README 2.2), so an F16 cache is held to the
+ * looser bound of binary16 storage ({@link SyntheticModelTest#F16_CACHE_VS_EXACT}; the synthetic-model test
+ * holds it to the float32 bound against a reference that attends over the engine's stored values).
  */
 class FixtureParityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROMPTS = List.of("en_capital", "chat_user", "zh", "multipos64");
 
+    private static final List<String> MODELS =
+            List.of("tiny64-f32", "tiny64-f16", "tiny64-q8_0", "tiny64-q4_0", "tiny256-q4_k_m");
+
     /** Exact-reference bound for a float32 engine (README 3.1). */
     private static final double VS_EXACT_REL = 1e-4;
 
+    static Stream<Arguments> modelsAndCacheTypes() {
+        return MODELS.stream().flatMap(m -> Arrays.stream(KvCacheType.values()).map(t -> Arguments.of(m, t)));
+    }
+
+    /** Bound on the relative difference from a reference made with a float32 KV cache. */
+    private static double bound(KvCacheType cacheType, double float32Bound) {
+        return cacheType == KvCacheType.F32 ? float32Bound : Math.max(float32Bound, SyntheticModelTest.F16_CACHE_VS_EXACT);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"tiny64-f32", "tiny64-f16", "tiny64-q8_0", "tiny64-q4_0", "tiny256-q4_k_m"})
-    void lastPositionLogitsAndGreedyMatchReferences(String modelName) throws IOException {
+    @MethodSource("modelsAndCacheTypes")
+    void lastPositionLogitsAndGreedyMatchReferences(String modelName, KvCacheType cacheType) throws IOException {
         Path modelFile = Fixtures.require("models/" + modelName + ".gguf");
         Path golden = Fixtures.require("golden/" + modelName);
         JsonNode tolerance = JSON.readTree(golden.resolve("index.json").toFile()).get("tolerance").get("recommended");
         boolean exactFormat = modelName.endsWith("f32") || modelName.endsWith("f16");
-        try (LlamaEngine engine = LlamaEngine.load(modelFile, EngineOptions.builder().threads(2).contextLength(256).build())) {
+        double vsExact = bound(cacheType, VS_EXACT_REL);
+        try (LlamaEngine engine = LlamaEngine.load(modelFile,
+                EngineOptions.builder().threads(2).contextLength(256).kvCacheType(cacheType).build())) {
             for (String prompt : PROMPTS) {
                 JsonNode cpp = JSON.readTree(golden.resolve(prompt + ".json").toFile());
                 JsonNode exact = JSON.readTree(golden.resolve(prompt + ".exact.json").toFile());
                 int[] ids = ints(cpp.get("prompt_ids"));
                 float[] exactLast = readFloats(golden.resolve(prompt + ".exact.last.f32"));
                 float[] cppLast = readFloats(golden.resolve(prompt + ".last.f32"));
-                String where = modelName + "/" + prompt;
+                String where = modelName + "/" + prompt + " (" + cacheType + " cache)";
 
                 try (Session session = engine.newSession()) {
                     float[] ours = session.evaluate(ids).clone();
@@ -57,16 +77,17 @@ class FixtureParityTest {
                             where, maxAbsDiff(ours, exactLast) / maxAbsExact, maxAbsDiff(ours, cppLast) / maxAbs(cppLast),
                             rmsDiff(ours, cppLast) / std(cppLast));
                     assertThat(maxAbsDiff(ours, exactLast) / maxAbsExact)
-                            .as("%s: max|engine - exact| / max|exact|", where).isLessThanOrEqualTo(VS_EXACT_REL);
+                            .as("%s: max|engine - exact| / max|exact|", where).isLessThanOrEqualTo(vsExact);
                     double exactGap = exact.get("last").get("gap12").asDouble();
-                    if (exactGap > 2 * VS_EXACT_REL * maxAbsExact) {
+                    if (exactGap > 2 * vsExact * maxAbsExact) {
                         assertThat(argmax(ours)).as("%s: argmax vs exact", where).isEqualTo(exact.get("last").get("argmax").asInt());
                     }
 
                     // 2./3. llama.cpp
                     if (exactFormat) {
                         assertThat(maxAbsDiff(ours, cppLast) / maxAbs(cppLast))
-                                .as("%s: rel vs llama.cpp", where).isLessThanOrEqualTo(tolerance.get("vs_llamacpp_rel").asDouble());
+                                .as("%s: rel vs llama.cpp", where)
+                                .isLessThanOrEqualTo(bound(cacheType, tolerance.get("vs_llamacpp_rel").asDouble()));
                         assertThat(argmax(ours)).as("%s: argmax vs llama.cpp", where).isEqualTo(cpp.get("last").get("argmax").asInt());
                     } else {
                         assertThat(rmsDiff(ours, cppLast) / std(cppLast)).as("%s: RMS/std vs llama.cpp", where)
@@ -80,11 +101,12 @@ class FixtureParityTest {
 
                     // greedy continuation, token by token after the batched prompt
                     List<Integer> greedy = greedy(session, ours, exact.get("greedy").get("n_gen").asInt());
-                    double exactThreshold = 2 * VS_EXACT_REL * maxAbsExact;
+                    double exactThreshold = 2 * vsExact * maxAbsExact;
                     assertPrefixEqual(where + " greedy vs exact", greedy, exact.get("greedy").get("steps"), exactThreshold);
                     if (exactFormat) {
                         assertPrefixEqual(where + " greedy vs llama.cpp", greedy, cpp.get("greedy").get("steps"),
-                                tolerance.get("top1_gap_llamacpp").asDouble());
+                                cacheType == KvCacheType.F32 ? tolerance.get("top1_gap_llamacpp").asDouble()
+                                        : Math.max(tolerance.get("top1_gap_llamacpp").asDouble(), exactThreshold));
                     }
                 }
             }
@@ -92,16 +114,18 @@ class FixtureParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny64-f32", "tiny64-f16", "tiny64-q8_0", "tiny64-q4_0", "tiny256-q4_k_m"})
-    void everyPositionOfTheLongPromptMatchesAndBatchingChangesNothing(String modelName) throws IOException {
+    @MethodSource("modelsAndCacheTypes")
+    void everyPositionOfTheLongPromptMatchesAndBatchingChangesNothing(String modelName, KvCacheType cacheType)
+            throws IOException {
         Path modelFile = Fixtures.require("models/" + modelName + ".gguf");
         Path golden = Fixtures.require("golden/" + modelName);
         JsonNode tolerance = JSON.readTree(golden.resolve("index.json").toFile()).get("tolerance").get("recommended");
         JsonNode cpp = JSON.readTree(golden.resolve("multipos64.json").toFile());
         JsonNode exact = JSON.readTree(golden.resolve("multipos64.exact.json").toFile());
         int[] ids = ints(cpp.get("prompt_ids"));
+        double vsExact = bound(cacheType, VS_EXACT_REL);
         try (LlamaEngine engine = LlamaEngine.load(modelFile,
-                        EngineOptions.builder().threads(2).contextLength(128).batchSize(24).build());
+                        EngineOptions.builder().threads(2).contextLength(128).batchSize(24).kvCacheType(cacheType).build());
                 Session batched = engine.newSession();
                 Session stepwise = engine.newSession()) {
             int vocab = engine.config().vocabSize();
@@ -109,18 +133,21 @@ class FixtureParityTest {
             int agree = 0;
             for (int p = 0; p < ids.length; p++) {
                 float[] row = java.util.Arrays.copyOfRange(all, p * vocab, (p + 1) * vocab);
-                String where = modelName + " multipos64 position " + p;
+                String where = modelName + " multipos64 position " + p + " (" + cacheType + " cache)";
                 JsonNode ex = exact.get("per_position").get(p);
                 double scale = Math.max(Math.abs(ex.get("max").asDouble()), maxAbs(row));
                 for (JsonNode pair : ex.get("top10")) {
                     assertThat(Math.abs(row[pair.get(0).asInt()] - pair.get(1).asDouble()) / scale)
-                            .as("%s: exact logit of token %d", where, pair.get(0).asInt()).isLessThanOrEqualTo(VS_EXACT_REL);
+                            .as("%s: exact logit of token %d", where, pair.get(0).asInt()).isLessThanOrEqualTo(vsExact);
                 }
-                if (ex.get("gap12").asDouble() > 2 * VS_EXACT_REL * scale) {
+                if (ex.get("gap12").asDouble() > 2 * vsExact * scale) {
                     assertThat(argmax(row)).as("%s: argmax vs exact", where).isEqualTo(ex.get("argmax").asInt());
                 }
                 JsonNode lc = cpp.get("per_position").get(p);
-                if (argmax(row) == lc.get("argmax").asInt()) {
+                // with an F16 cache, a llama.cpp near-tie (gap within twice its error bound) may go either way
+                double cppGap = lc.get("top10").get(0).get(1).asDouble() - lc.get("top10").get(1).get(1).asDouble();
+                boolean nearTie = cacheType != KvCacheType.F32 && cppGap <= 2 * vsExact * scale;
+                if (argmax(row) == lc.get("argmax").asInt() || nearTie) {
                     agree++;
                 }
                 Set<Integer> cppTop = new HashSet<>();

@@ -7,15 +7,34 @@ import java.util.List;
 /**
  * A deliberately naive float64 Llama forward pass (fixtures README section 2.5), one token at a time, used as an
  * independent judge of {@link LlamaModel} on synthetic models.
+ *
+ * <p>To judge an engine with an {@link KvCacheType#F16} cache as strictly as a float32 one, the reference can attend
+ * over the engine's own stored keys and values instead of its exact ones, after checking that each stored value
+ * is a binary16 neighbour of the exact value (allowing for the float32 error of computing it). (Rounding the exact values itself is not enough: where
+ * the engine's float32 key lands on the other side of a rounding midpoint than the float64 one, the two caches
+ * differ by a whole binary16 step, which moves the logits by more than the float32 bound.)
  */
 final class ReferenceLlama {
     private final LlamaConfig c;
     private final LlamaWeights w;
     private final List<double[][]> keys = new ArrayList<>();
     private final List<double[][]> values = new ArrayList<>();
+    private final KvCache stored;
     private int pos;
 
     ReferenceLlama(LlamaModel model, int maxPositions) {
+        this(model, maxPositions, null);
+    }
+
+    /**
+     * @param stored an F16 cache filled by the engine for the same tokens, whose values the reference attends
+     *     over (checked against its own); null for exact keys and values
+     */
+    ReferenceLlama(LlamaModel model, int maxPositions, KvCache stored) {
+        if (stored != null && stored.type() != KvCacheType.F16) {
+            throw new IllegalArgumentException("only an F16 cache differs from the exact values by design");
+        }
+        this.stored = stored;
         this.c = model.config();
         this.w = model.weights();
         for (int l = 0; l < c.blockCount(); l++) {
@@ -34,8 +53,8 @@ final class ReferenceLlama {
             double[] v = matvec(layer.wv(), h);
             rope(q, c.headCount());
             rope(k, c.headCountKv());
-            keys.get(l)[pos] = k;
-            values.get(l)[pos] = v;
+            keys.get(l)[pos] = cached(k, l, false);
+            values.get(l)[pos] = cached(v, l, true);
             int hd = c.headDim();
             double[] att = new double[c.embeddingLength()];
             for (int head = 0; head < c.headCount(); head++) {
@@ -72,6 +91,30 @@ final class ReferenceLlama {
         }
         pos++;
         return matvec(w.output(), norm(x, w.outputNorm()));
+    }
+
+    /** {@code exact}, or the engine's stored row after checking it against {@code exact}. */
+    private double[] cached(double[] exact, int layer, boolean value) {
+        if (stored == null) {
+            return exact;
+        }
+        int hd = c.headDim();
+        double rowMax = 0;
+        for (double e : exact) {
+            rowMax = Math.max(rowMax, Math.abs(e));
+        }
+        double[] out = new double[exact.length];
+        for (int i = 0; i < exact.length; i++) {
+            out[i] = stored.get(value, layer, i / hd, pos, i % hd);
+            // binary16 values near x are 2^(exponent(x) - 10) apart (2^-24 among the subnormals); the engine
+            // computed the value in float32 first, off by a small fraction of the row's largest value
+            double spacing = Math.max(Math.scalb(1.0, Math.getExponent(exact[i]) - 10), 0x1p-24);
+            if (!(Math.abs(out[i] - exact[i]) <= spacing + 1e-5 * rowMax)) {
+                throw new AssertionError((value ? "value" : "key") + " " + i + " of layer " + layer + " at position "
+                        + pos + ": stored " + out[i] + " is not a binary16 neighbour of " + exact[i]);
+            }
+        }
+        return out;
     }
 
     private void rope(double[] v, int heads) {
