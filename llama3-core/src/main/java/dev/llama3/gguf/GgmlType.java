@@ -79,6 +79,21 @@ public enum GgmlType {
         return blocks * blockBytes;
     }
 
+    /** ggml's names of the types this project does not implement, by id (for error messages). */
+    private static final java.util.Map<Long, String> OTHER_GGML_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry(4L, "Q4_2 (removed)"), java.util.Map.entry(5L, "Q4_3 (removed)"),
+            java.util.Map.entry(16L, "IQ2_XXS"), java.util.Map.entry(17L, "IQ2_XS"), java.util.Map.entry(18L, "IQ3_XXS"),
+            java.util.Map.entry(19L, "IQ1_S"), java.util.Map.entry(21L, "IQ3_S"), java.util.Map.entry(22L, "IQ2_S"),
+            java.util.Map.entry(24L, "I8"), java.util.Map.entry(25L, "I16"), java.util.Map.entry(26L, "I32"),
+            java.util.Map.entry(27L, "I64"), java.util.Map.entry(28L, "F64"), java.util.Map.entry(29L, "IQ1_M"),
+            java.util.Map.entry(34L, "TQ1_0"), java.util.Map.entry(35L, "TQ2_0"), java.util.Map.entry(39L, "MXFP4"));
+
+    /** " (NAME)" for a ggml type id this project does not implement but ggml defines, else "" (unknown id). */
+    public static String describeUnsupported(long id) {
+        String name = OTHER_GGML_TYPES.get(id);
+        return name == null ? " (unknown to ggml)" : " (" + name + ")";
+    }
+
     /** The type with ggml id {@code id}, or null when the id is unknown to this project. */
     public static GgmlType byId(long id) {
         return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;

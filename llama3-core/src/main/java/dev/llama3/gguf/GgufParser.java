@@ -242,7 +242,8 @@ final class GgufParser {
             long typeId = in.u32("ggml type of " + where);
             GgmlType type = GgmlType.byId(typeId);
             if (type == null) {
-                throw in.error(where + " has unknown or unsupported ggml type id " + typeId, typeAt);
+                throw in.error(where + " has ggml type id " + typeId + GgmlType.describeUnsupported(typeId)
+                        + ", which this engine does not support", typeAt);
             }
             long relativeOffset = in.i64("data offset of " + where);
             long byteSize = byteSize(where, shape, type, dimsAt);

@@ -113,6 +113,10 @@ public final class LlamaWeights {
         /** A matrix with GGML shape [cols, rows] (one stored row per output). */
         WeightMatrix matrix(String name, int cols, int rows) {
             GgufTensorInfo t = require(name);
+            if (!WeightMatrix.SUPPORTED_TYPES.contains(t.type())) {
+                throw new UnsupportedTensorTypeException(name, gguf.path() + ": tensor '" + name + "' has type "
+                        + t.type() + ", which this engine cannot compute with (supported: " + WeightMatrix.SUPPORTED_TYPES + ")");
+            }
             long[] ne = t.shape();
             if (ne.length != 2 || ne[0] != cols || ne[1] != rows) {
                 throw new IllegalArgumentException(gguf.path() + ": tensor '" + name + "' has shape "

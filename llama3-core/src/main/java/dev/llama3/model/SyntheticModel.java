@@ -95,7 +95,7 @@ public final class SyntheticModel {
         w.putUInt32("llama.vocab_size", vocab);
 
         int tensorIndex = 0;
-        addMatrix(w, pool, "token_embd.weight", embeddingType(), dim, vocab,
+        addMatrix(w, pool, "token_embd.weight", shape.tiedEmbeddings() ? embeddingType() : matrixType(false), dim, vocab,
                 shape.tiedEmbeddings() ? 6 / Math.sqrt(dim) : 1.0, tensorIndex++);
         w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {shape.headDim() / 2},
                 f32Bytes(llama31RopeFactors(shape.headDim(), 500000.0)));
@@ -140,9 +140,15 @@ public final class SyntheticModel {
         };
     }
 
-    /** The embedding (and output) matrix: Q6_K in Q4_K_M files, as llama-quantize does for the output matrix. */
+    /**
+     * The output matrix (the embedding matrix when tied): Q6_K for the 4-bit formats, as llama-quantize's recipe
+     * does, so the files match what users download and the baselines measured on them.
+     */
     private GgmlType embeddingType() {
-        return format == WeightFormat.Q4_K_M ? GgmlType.Q6_K : matrixType(false);
+        return switch (format) {
+            case Q4_0, Q4_K, Q4_K_M -> GgmlType.Q6_K;
+            default -> matrixType(false);
+        };
     }
 
     private void addMatrix(GgufWriter w, ComputePool pool, String name, GgmlType type, int cols, int rows, double std,

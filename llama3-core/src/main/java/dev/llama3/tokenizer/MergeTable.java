@@ -1,68 +1,84 @@
 package dev.llama3.tokenizer;
 
-import java.util.Arrays;
-
 /**
- * BPE merge ranks keyed by the pair of token ids, in an open-addressing table (280K merges for Llama 3, no
- * boxing). {@link #rank} is the merge's priority (lower merges first), {@link #result} the merged token id.
+ * The BPE merge rules as a primitive open-addressing hash map from a pair of symbol ids (packed into one
+ * {@code long}) to the rule's rank (its line in {@code tokenizer.ggml.merges}; lower merges first) and the id of
+ * the merged symbol. About 280K Llama 3 rules take 8 MiB and no per-entry objects. Immutable once built.
  */
 final class MergeTable {
+
+    private static final long EMPTY = -1L; // no pair packs to this: symbol ids are never negative
+
     private final long[] keys;
     private final int[] ranks;
     private final int[] results;
     private final int mask;
+    private final int shift;
+    private int size;
 
+    /** A table with room for {@code expected} rules at a load factor of at most 1/2. */
     MergeTable(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+        int capacity = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
         keys = new long[capacity];
-        Arrays.fill(keys, -1L);
         ranks = new int[capacity];
         results = new int[capacity];
         mask = capacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        java.util.Arrays.fill(keys, EMPTY);
     }
 
-    private static long key(int left, int right) {
+    private static long pack(int left, int right) {
         return ((long) left << 32) | (right & 0xFFFFFFFFL);
     }
 
-    private int slot(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 29)) & mask;
+    private int slotOf(long key) {
+        // Fibonacci hashing: the top bits of the product depend on every bit of both ids
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
-    /** Adds a merge unless the pair is already present (the first, lowest rank wins). */
-    void put(int left, int right, int rank, int result) {
-        long k = key(left, right);
-        int i = slot(k);
-        while (keys[i] != -1L) {
-            if (keys[i] == k) {
-                return;
+    /** Adds the rule unless the pair already has one: as in llama.cpp, the first occurrence of a pair wins. */
+    boolean addIfAbsent(int left, int right, int rank, int result) {
+        long key = pack(left, right);
+        int slot = slotOf(key);
+        while (keys[slot] != EMPTY) {
+            if (keys[slot] == key) {
+                return false;
             }
-            i = (i + 1) & mask;
+            slot = (slot + 1) & mask;
         }
-        keys[i] = k;
-        ranks[i] = rank;
-        results[i] = result;
+        if (size + 1 > (mask + 1) / 2) {
+            throw new IllegalStateException("merge table sized for fewer rules than were added");
+        }
+        keys[slot] = key;
+        ranks[slot] = rank;
+        results[slot] = result;
+        size++;
+        return true;
     }
 
-    /** Index of the pair in the table, or -1. */
+    /** The slot of the rule for {@code (left, right)}, or -1 when there is none. */
     int find(int left, int right) {
-        long k = key(left, right);
-        int i = slot(k);
-        while (keys[i] != -1L) {
-            if (keys[i] == k) {
-                return i;
+        long key = pack(left, right);
+        int slot = slotOf(key);
+        long k;
+        while ((k = keys[slot]) != EMPTY) {
+            if (k == key) {
+                return slot;
             }
-            i = (i + 1) & mask;
+            slot = (slot + 1) & mask;
         }
         return -1;
     }
 
-    int rank(int index) {
-        return ranks[index];
+    int rankAt(int slot) {
+        return ranks[slot];
     }
 
-    int result(int index) {
-        return results[index];
+    int resultAt(int slot) {
+        return results[slot];
+    }
+
+    int size() {
+        return size;
     }
 }

@@ -4,60 +4,112 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns generated tokens into text as they arrive without ever emitting half a UTF-8 character: bytes of an
- * incomplete character are held until the token that completes it. Not thread-safe; one per generation.
+ * Decodes a stream of token ids into text piece by piece. A token may end in the middle of a UTF-8 character
+ * (emoji and CJK characters are often split over two or three byte-level tokens), so the bytes of an unfinished
+ * character are held back until the tokens that complete it arrive. The concatenation of everything
+ * {@link #accept} and {@link #flush} return equals {@link Llama3Tokenizer#decode} of the same ids; valid UTF-8
+ * never produces U+FFFD. Bytes that cannot start or continue a character are emitted as U+FFFD right away.
+ *
+ * <p>Not thread-safe: one decoder per generation stream.
  */
 public final class StreamingDecoder {
+
     private final Llama3Tokenizer tokenizer;
     private byte[] pending = new byte[16];
-    private int size;
+    private int pendingLength;
 
     StreamingDecoder(Llama3Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
     }
 
-    /** Adds one token; returns the text completed by it (possibly empty). */
+    /**
+     * Adds one token and returns the text it completes (possibly empty).
+     *
+     * @throws IllegalArgumentException when {@code id} is not a token of the vocabulary
+     */
     public String accept(int id) {
-        byte[] bytes = tokenizer.tokenBytesShared(id);
-        if (size + bytes.length > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, size + bytes.length));
+        byte[] piece = tokenizer.pieceBytes(id);
+        if (piece.length == 0) {
+            return "";
         }
-        System.arraycopy(bytes, 0, pending, size, bytes.length);
-        size += bytes.length;
-        int complete = completePrefix(pending, size);
+        if (pendingLength + piece.length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pendingLength + piece.length, pending.length * 2));
+        }
+        System.arraycopy(piece, 0, pending, pendingLength, piece.length);
+        pendingLength += piece.length;
+        int complete = completePrefixLength(pending, pendingLength);
         if (complete == 0) {
             return "";
         }
         String text = new String(pending, 0, complete, StandardCharsets.UTF_8);
-        System.arraycopy(pending, complete, pending, 0, size - complete);
-        size -= complete;
+        System.arraycopy(pending, complete, pending, 0, pendingLength - complete);
+        pendingLength -= complete;
         return text;
     }
 
-    /** The held-back bytes at the end of generation; invalid or incomplete sequences become U+FFFD. */
+    /** Returns whatever is held back (an unfinished character becomes U+FFFD) and resets the decoder. */
     public String flush() {
-        String text = new String(pending, 0, size, StandardCharsets.UTF_8);
-        size = 0;
+        String text = new String(pending, 0, pendingLength, StandardCharsets.UTF_8);
+        pendingLength = 0;
         return text;
     }
 
     /**
-     * Length of the longest prefix that does not end inside a UTF-8 character that later bytes could complete.
-     * Invalid bytes are not held back: they decode to U+FFFD right away.
+     * The length of the longest prefix that does not end inside a character that later bytes could still
+     * complete: everything except a trailing, so far valid, but unfinished UTF-8 sequence. Decoding stops being
+     * affected by earlier bytes at a lead byte, so the prefix decodes the same alone as within the whole.
      */
-    static int completePrefix(byte[] b, int len) {
-        // look back at most 3 bytes for the lead byte of the last character
-        for (int back = 1; back <= Math.min(3, len); back++) {
-            int v = b[len - back] & 0xFF;
-            if ((v & 0xC0) == 0x80) {
-                continue; // continuation byte: keep looking for the lead
+    static int completePrefixLength(byte[] bytes, int length) {
+        // an unfinished sequence is at most 3 bytes: a lead byte and up to two continuation bytes
+        for (int start = length - 1; start >= Math.max(0, length - 3); start--) {
+            int b = bytes[start] & 0xFF;
+            if (b < 0x80) {
+                return length; // continuation bytes after an ASCII byte are invalid, not unfinished
             }
-            int need = v >= 0xF0 && v <= 0xF4 ? 4 : v >= 0xE0 ? 3 : v >= 0xC2 && v < 0xE0 ? 2 : 1;
-            if (v >= 0xF5) {
-                need = 1; // never valid
+            if (b >= 0xC0) {
+                return isUnfinishedSequence(bytes, start, length) ? start : length;
             }
-            return need > back ? len - back : len;
+            // a continuation byte: keep looking for its lead byte
         }
-        return len;
+        return length;
+    }
+
+    private static boolean isUnfinishedSequence(byte[] bytes, int start, int length) {
+        int lead = bytes[start] & 0xFF;
+        int needed;
+        int secondMin = 0x80;
+        int secondMax = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            needed = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            needed = 3;
+            if (lead == 0xE0) {
+                secondMin = 0xA0; // no overlong forms
+            } else if (lead == 0xED) {
+                secondMax = 0x9F; // no surrogates
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            needed = 4;
+            if (lead == 0xF0) {
+                secondMin = 0x90; // no overlong forms
+            } else if (lead == 0xF4) {
+                secondMax = 0x8F; // nothing beyond U+10FFFF
+            }
+        } else {
+            return false; // C0, C1, F5..FF never start a character
+        }
+        int available = length - start;
+        if (available >= needed) {
+            return false;
+        }
+        for (int i = 1; i < available; i++) {
+            int c = bytes[start + i] & 0xFF;
+            int min = i == 1 ? secondMin : 0x80;
+            int max = i == 1 ? secondMax : 0xBF;
+            if (c < min || c > max) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -53,6 +53,9 @@ class FixtureParityTest {
 
                     // 1. exact reference: relative error and argmax outside near-ties
                     double maxAbsExact = maxAbs(exactLast);
+                    System.out.printf("parity %s: rel vs exact %.2e, rel vs llama.cpp %.2e, RMS/std vs llama.cpp %.2e%n",
+                            where, maxAbsDiff(ours, exactLast) / maxAbsExact, maxAbsDiff(ours, cppLast) / maxAbs(cppLast),
+                            rmsDiff(ours, cppLast) / std(cppLast));
                     assertThat(maxAbsDiff(ours, exactLast) / maxAbsExact)
                             .as("%s: max|engine - exact| / max|exact|", where).isLessThanOrEqualTo(VS_EXACT_REL);
                     double exactGap = exact.get("last").get("gap12").asDouble();
@@ -131,6 +134,7 @@ class FixtureParityTest {
                         .isLessThanOrEqualTo(1e-5);
                 assertThat(argmax(single)).as("%s: batched vs token-by-token argmax", where).isEqualTo(argmax(row));
             }
+            System.out.printf("parity %s multipos64: top-1 agreement with llama.cpp %d/%d%n", modelName, agree, ids.length);
             assertThat(agree / (double) ids.length).as("%s: top-1 agreement with llama.cpp", modelName)
                     .isGreaterThanOrEqualTo(tolerance.get("top1_agreement_min_vs_llamacpp").asDouble());
         }

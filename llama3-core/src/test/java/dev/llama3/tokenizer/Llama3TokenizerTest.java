@@ -15,9 +15,9 @@ class Llama3TokenizerTest {
     static Llama3Tokenizer small() {
         List<String> tokens = new ArrayList<>();
         for (int b = 0; b < 256; b++) {
-            tokens.add(String.valueOf(ByteSymbols.symbol(b)));
+            tokens.add(String.valueOf(ByteLevelAlphabet.symbolOf(b)));
         }
-        String sp = String.valueOf(ByteSymbols.symbol(' '));
+        String sp = String.valueOf(ByteLevelAlphabet.symbolOf(' '));
         tokens.add("he");          // 256
         tokens.add("ll");          // 257
         tokens.add("hell");        // 258
@@ -107,11 +107,6 @@ class Llama3TokenizerTest {
     }
 
     private static List<String> pieces(String s) {
-        int[] cps = s.codePoints().toArray();
-        List<String> out = new ArrayList<>();
-        for (int[] p : PreTokenizer.split(cps)) {
-            out.add(new String(cps, p[0], p[1] - p[0]));
-        }
-        return out;
+        return Llama3PreTokenizerTest.split(s);
     }
 }
