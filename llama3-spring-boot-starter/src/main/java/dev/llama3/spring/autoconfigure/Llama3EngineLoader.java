@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +39,12 @@ final class Llama3EngineLoader {
                 .build();
         log.info("Loading Llama 3 model {} ({} MiB) on the {} backend: {} threads, context {}, prompt batch {}, "
                         + "kernels: {}",
-                path, size(path) >> 20, backend.name().toLowerCase(java.util.Locale.ROOT), options.threads(),
+                path, size(path) >> 20, backend.name().toLowerCase(Locale.ROOT), options.threads(),
                 options.contextLength() == 0 ? "model default" : options.contextLength(), options.batchSize(),
                 Kernels.describe());
+        LlamaEngine engine;
         try {
-            return LlamaEngine.load(path, options);
+            engine = LlamaEngine.load(path, options);
         } catch (GgufFormatException e) {
             throw new InvalidLlama3PropertyException(PATH_PROPERTY, path, "the file is not a valid GGUF file: "
                     + e.getMessage(), "Point it at a Llama 3 model in GGUF format (for example "
@@ -55,6 +57,12 @@ final class Llama3EngineLoader {
                     + e.getMessage(), "Point it at a Llama 3 family model (architecture 'llama') in GGUF format "
                     + "with supported weight types, e.g. Q8_0, Q4_K_M or F16.", e);
         }
+        if (engine.contextLength() > engine.config().contextLength()) {
+            log.warn("spring.ai.llama3.context-length={} is longer than the {} positions {} was trained on: replies "
+                    + "past that point degrade", engine.contextLength(), engine.config().contextLength(),
+                    path.getFileName());
+        }
+        return engine;
     }
 
     /** The configured path with a leading {@code ~} expanded, or a failure saying what is missing. */
