@@ -1,0 +1,373 @@
+package dev.llama3.spring.ai;
+
+import dev.llama3.chat.ChatMessage;
+import dev.llama3.engine.FinishReason;
+import dev.llama3.engine.GenerationRequest;
+import dev.llama3.engine.GenerationResult;
+import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.Session;
+import dev.llama3.engine.TokenListener;
+import dev.llama3.sampling.SamplingOptions;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.model.MessageAggregator;
+import org.springframework.ai.chat.model.StreamingChatModel;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.observation.ChatModelObservationConvention;
+import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
+import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.tool.ToolCallback;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A Spring AI {@link ChatModel} and {@link StreamingChatModel} that runs a Llama 3 model in this JVM.
+ *
+ * <p>Each call renders the prompt's messages with the Llama 3 dialog format, generates the reply in a fresh
+ * {@link Session} (closed afterwards) and answers with the text, the usage (prompt and completion tokens), the
+ * finish reason ({@link #FINISH_STOP}, {@link #FINISH_LENGTH} or {@link #FINISH_CANCELLED}) and the model's name.
+ * {@link #stream(Prompt)} emits each decoded piece of text as it arrives; its last chunk carries the finish reason
+ * and the usage. Disposing of the stream stops decoding within one token.
+ *
+ * <p>Options: {@link #getOptions()} are the defaults (built-in &lt; application properties); a prompt's options
+ * override them one by one. Calls and streams are observed through the {@link ObservationRegistry} with Spring AI's
+ * chat-model conventions (operation {@code chat}, provider {@value #PROVIDER}).
+ */
+public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
+
+    /** The provider name in observations. */
+    public static final String PROVIDER = "llama3";
+    /** The model ended its turn (end-of-turn token) or a stop sequence matched. */
+    public static final String FINISH_STOP = "STOP";
+    /** The token limit ({@code maxTokens}) or the end of the context was reached. */
+    public static final String FINISH_LENGTH = "LENGTH";
+    /** The caller stopped the generation (for example by disposing of the stream). */
+    public static final String FINISH_CANCELLED = "CANCELLED";
+
+    private static final ChatModelObservationConvention DEFAULT_OBSERVATION_CONVENTION =
+            new DefaultChatModelObservationConvention();
+
+    private final LlamaEngine engine;
+    private final Llama3ChatOptions defaultOptions;
+    private final ObservationRegistry observationRegistry;
+    private final Scheduler streamScheduler;
+    private final String modelName;
+    private ChatModelObservationConvention observationConvention = DEFAULT_OBSERVATION_CONVENTION;
+
+    private final AtomicInteger activeGenerations = new AtomicInteger();
+    private final LongAdder generatedTokens = new LongAdder();
+
+    private Llama3ChatModel(LlamaEngine engine, Llama3ChatOptions options, ObservationRegistry observationRegistry,
+            Scheduler streamScheduler) {
+        this.engine = engine;
+        this.modelName = modelName(engine);
+        this.defaultOptions = options.getModel() != null ? options : options.mutate().model(this.modelName).build();
+        this.observationRegistry = observationRegistry;
+        this.streamScheduler = streamScheduler;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default options of every request; their {@code model} is the loaded model's name. */
+    @Override
+    public Llama3ChatOptions getOptions() {
+        return this.defaultOptions;
+    }
+
+    /** The engine that runs this model. */
+    public LlamaEngine getEngine() {
+        return this.engine;
+    }
+
+    /** Generations running right now (calls and open streams). */
+    public int activeGenerations() {
+        return this.activeGenerations.get();
+    }
+
+    /** Tokens generated since this model was created, counted as they are decoded. */
+    public long generatedTokens() {
+        return this.generatedTokens.sum();
+    }
+
+    /** Uses {@code convention} instead of Spring AI's default chat-model observation convention. */
+    public void setObservationConvention(ChatModelObservationConvention convention) {
+        this.observationConvention = Objects.requireNonNull(convention, "convention");
+    }
+
+    @Override
+    public ChatResponse call(Prompt prompt) {
+        Prompt request = withEffectiveOptions(prompt);
+        ChatModelObservationContext context = ChatModelObservationContext.builder()
+                .prompt(request)
+                .provider(PROVIDER)
+                .build();
+        ChatResponse response = ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
+                .observation(this.observationConvention, DEFAULT_OBSERVATION_CONVENTION, () -> context,
+                        this.observationRegistry)
+                .observe(() -> {
+                    Plan plan = plan(request);
+                    GenerationResult result = generate(plan, TokenListener.NONE);
+                    ChatResponse r = finalResponse(newId(), result.text(), result);
+                    context.setResponse(r);
+                    return r;
+                });
+        return Objects.requireNonNull(response);
+    }
+
+    @Override
+    public Flux<ChatResponse> stream(Prompt prompt) {
+        return Flux.deferContextual(contextView -> {
+            Prompt request = withEffectiveOptions(prompt);
+            ChatModelObservationContext context = ChatModelObservationContext.builder()
+                    .prompt(request)
+                    .provider(PROVIDER)
+                    .streaming(true)
+                    .build();
+            Observation observation = ChatModelObservationDocumentation.CHAT_MODEL_OPERATION.observation(
+                    this.observationConvention, DEFAULT_OBSERVATION_CONVENTION, () -> context,
+                    this.observationRegistry);
+            Observation parent = contextView.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+            observation.parentObservation(parent);
+            observation.start();
+
+            String id = newId();
+            Flux<ChatResponse> chunks = Flux.<ChatResponse>create(sink -> streamInto(sink, request, id))
+                    // Generation blocks its thread until the reply is complete: keep it off the subscriber's.
+                    .subscribeOn(this.streamScheduler)
+                    .doOnError(observation::error)
+                    .doFinally(signal -> observation.stop())
+                    .contextWrite(ctx -> ctx.put(ObservationThreadLocalAccessor.KEY, observation));
+            return new MessageAggregator().aggregate(chunks, context::setResponse);
+        });
+    }
+
+    /** Runs one generation on the current (scheduler) thread, pushing each decoded piece into {@code sink}. */
+    private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id) {
+        Plan plan = plan(request);
+        if (sink.isCancelled()) {
+            return;
+        }
+        GenerationResult result = generate(plan, (tokenId, text) -> {
+            if (!text.isEmpty()) {
+                sink.next(chunk(id, text));
+            }
+            // Disposal also calls Session.cancel() (see generate); answering here makes the stop immediate when
+            // the subscriber cancelled from inside sink.next on this very thread (take(n), a failing consumer).
+            return !sink.isCancelled();
+        }, sink);
+        sink.next(finalResponse(id, "", result));
+        sink.complete();
+    }
+
+    private GenerationResult generate(Plan plan, TokenListener listener) {
+        return generate(plan, listener, null);
+    }
+
+    /**
+     * Generates in a fresh session. When {@code sink} is given, its disposal cancels the session, so a client that
+     * goes away stops the decoding loop before the next token.
+     */
+    private GenerationResult generate(Plan plan, TokenListener listener, @Nullable FluxSink<?> sink) {
+        this.activeGenerations.incrementAndGet();
+        try (Session session = this.engine.newSession()) {
+            if (sink != null) {
+                sink.onDispose(session::cancel);
+            }
+            return session.generate(plan.tokens(), plan.request(), (tokenId, text) -> {
+                if (tokenId >= 0) {
+                    this.generatedTokens.increment();
+                }
+                return listener.onToken(tokenId, text);
+            });
+        } finally {
+            this.activeGenerations.decrementAndGet();
+        }
+    }
+
+    /** The prompt with this model's defaults under its own options, so observations report what really ran. */
+    private Prompt withEffectiveOptions(Prompt prompt) {
+        return prompt.mutate().chatOptions(effectiveOptions(prompt.getOptions())).build();
+    }
+
+    /**
+     * Defaults overridden by {@code requested} where it sets something. Stop sequences are the union of both: a
+     * request that already went through {@code ChatClient} carries the defaults' stops again, so duplicates go.
+     */
+    Llama3ChatOptions effectiveOptions(@Nullable ChatOptions requested) {
+        if (requested == null) {
+            return this.defaultOptions;
+        }
+        Llama3ChatOptions merged = this.defaultOptions.mutate().combineWith(requested.mutate()).build();
+        List<String> stops = merged.getStopSequences();
+        if (stops != null && new LinkedHashSet<>(stops).size() != stops.size()) {
+            merged = merged.mutate().stopSequences(new ArrayList<>(new LinkedHashSet<>(stops))).build();
+        }
+        return merged;
+    }
+
+    /** The prompt tokens and generation settings of one request; throws for anything the engine cannot run. */
+    private Plan plan(Prompt request) {
+        Llama3ChatOptions options = (Llama3ChatOptions) Objects.requireNonNull(request.getOptions());
+        List<ToolCallback> tools = options.getToolCallbacks();
+        if (tools != null && !tools.isEmpty()) {
+            throw new UnsupportedOperationException("Llama3ChatModel does not support tool calling yet, but the "
+                    + "request has " + tools.size() + " tool callback(s): "
+                    + tools.stream().map(t -> t.getToolDefinition().name()).toList());
+        }
+        return new Plan(renderPrompt(request.getInstructions()), generationRequest(options));
+    }
+
+    /**
+     * The exact tokens the model reads for {@code messages}: {@code <|begin_of_text|>}, each message in the Llama 3
+     * dialog format, and the open assistant header that the reply follows.
+     */
+    public int[] renderPrompt(List<Message> messages) {
+        List<ChatMessage> dialog = Llama3MessageMapper.toDialog(messages);
+        return this.engine.chatFormat().render(dialog, true);
+    }
+
+    private GenerationRequest generationRequest(Llama3ChatOptions o) {
+        SamplingOptions.Builder s = SamplingOptions.builder();
+        if (o.getTemperature() != null) {
+            s.temperature(o.getTemperature().floatValue());
+        }
+        if (o.getTopP() != null) {
+            s.topP(o.getTopP().floatValue());
+        }
+        if (o.getTopK() != null) {
+            s.topK(o.getTopK());
+        }
+        if (o.getMinP() != null) {
+            s.minP(o.getMinP().floatValue());
+        }
+        if (o.getRepetitionPenalty() != null) {
+            s.repetitionPenalty(o.getRepetitionPenalty().floatValue());
+        }
+        if (o.getFrequencyPenalty() != null) {
+            s.frequencyPenalty(o.getFrequencyPenalty().floatValue());
+        }
+        if (o.getPresencePenalty() != null) {
+            s.presencePenalty(o.getPresencePenalty().floatValue());
+        }
+        if (o.getSeed() != null) {
+            s.seed(o.getSeed());
+        }
+        Integer maxTokens = o.getMaxTokens();
+        if (maxTokens != null && maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        List<String> stops = o.getStopSequences() == null ? List.of()
+                : o.getStopSequences().stream().filter(stop -> !stop.isEmpty()).distinct().toList();
+        // Without a limit the reply ends at the model's end-of-turn token or when the context is full.
+        return new GenerationRequest(s.build(), maxTokens != null ? maxTokens : Integer.MAX_VALUE, stops,
+                this.engine.chatFormat().stopTokens());
+    }
+
+    private ChatResponse chunk(String id, String text) {
+        return new ChatResponse(List.of(new Generation(AssistantMessage.builder().content(text).build())),
+                ChatResponseMetadata.builder().id(id).model(this.modelName).build());
+    }
+
+    private ChatResponse finalResponse(String id, String text, GenerationResult result) {
+        ChatGenerationMetadata generationMetadata = ChatGenerationMetadata.builder()
+                .finishReason(finishReason(result.finishReason()))
+                .build();
+        ChatResponseMetadata metadata = ChatResponseMetadata.builder()
+                .id(id)
+                .model(this.modelName)
+                .usage(new DefaultUsage(result.promptTokens(), result.completionTokens()))
+                .keyValue("prompt-nanos", result.promptNanos())
+                .keyValue("generation-nanos", result.generationNanos())
+                .build();
+        return new ChatResponse(
+                List.of(new Generation(AssistantMessage.builder().content(text).build(), generationMetadata)),
+                metadata);
+    }
+
+    /** Spring AI's finish reason for the engine's. */
+    public static String finishReason(FinishReason reason) {
+        return switch (reason) {
+            case STOP -> FINISH_STOP;
+            case LENGTH -> FINISH_LENGTH;
+            case CANCELLED -> FINISH_CANCELLED;
+        };
+    }
+
+    private static String newId() {
+        return "llama3-" + UUID.randomUUID();
+    }
+
+    /** The GGUF's {@code general.name}, or the file name without its extension. */
+    static String modelName(LlamaEngine engine) {
+        return engine.gguf().findString("general.name").filter(n -> !n.isBlank()).orElseGet(() -> {
+            Path file = engine.gguf().path().getFileName();
+            String name = file == null ? "llama3" : file.toString();
+            return name.endsWith(".gguf") ? name.substring(0, name.length() - ".gguf".length()) : name;
+        });
+    }
+
+    private record Plan(int[] tokens, GenerationRequest request) {}
+
+    /** Builds a {@link Llama3ChatModel}; only the engine is required. */
+    public static final class Builder {
+        private @Nullable LlamaEngine engine;
+        private Llama3ChatOptions options = Llama3ChatOptions.builder().build();
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+        private Scheduler streamScheduler = Schedulers.boundedElastic();
+
+        private Builder() {}
+
+        public Builder engine(LlamaEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** Default options of every request (unset ones fall back to the engine's defaults). */
+        public Builder options(Llama3ChatOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
+            return this;
+        }
+
+        /** Where streamed generations run (default: Reactor's bounded elastic scheduler). */
+        public Builder streamScheduler(Scheduler streamScheduler) {
+            this.streamScheduler = Objects.requireNonNull(streamScheduler, "streamScheduler");
+            return this;
+        }
+
+        public Llama3ChatModel build() {
+            if (this.engine == null) {
+                throw new IllegalStateException("a LlamaEngine is required: call engine(...) before build()");
+            }
+            return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler);
+        }
+    }
+}

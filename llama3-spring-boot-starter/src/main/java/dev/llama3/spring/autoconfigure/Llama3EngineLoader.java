@@ -1,0 +1,125 @@
+package dev.llama3.spring.autoconfigure;
+
+import dev.llama3.engine.EngineOptions;
+import dev.llama3.engine.LlamaEngine;
+import dev.llama3.gguf.GgufFormatException;
+import dev.llama3.tensor.ComputePool;
+import dev.llama3.tensor.Kernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the {@link LlamaEngine} that {@link Llama3Properties} describe: checks the settings, resolves the model
+ * path, picks the backend, and turns every way loading can fail into an {@link InvalidLlama3PropertyException}
+ * that says which setting to change.
+ */
+final class Llama3EngineLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(Llama3EngineLoader.class);
+    private static final String PATH_PROPERTY = Llama3Properties.PREFIX + ".model.path";
+    private static final String BACKEND_PROPERTY = Llama3Properties.PREFIX + ".backend";
+
+    private Llama3EngineLoader() {}
+
+    static LlamaEngine load(Llama3Properties properties) {
+        Llama3PropertiesValidator.validateEngine(properties);
+        Path path = modelPath(properties.getModel().getPath());
+        Llama3Backend backend = backend(properties.getBackend());
+        EngineOptions options = EngineOptions.builder()
+                .threads(properties.getThreads() != null ? properties.getThreads() : ComputePool.defaultThreads())
+                .contextLength(properties.getContextLength())
+                .batchSize(properties.getBatchSize())
+                .maxBatchSequences(properties.getMaxBatchSequences())
+                .build();
+        log.info("Loading Llama 3 model {} ({} MiB) on the {} backend: {} threads, context {}, prompt batch {}, "
+                        + "kernels: {}",
+                path, size(path) >> 20, backend.name().toLowerCase(Locale.ROOT), options.threads(),
+                options.contextLength() == 0 ? "model default" : options.contextLength(), options.batchSize(),
+                Kernels.describe());
+        LlamaEngine engine;
+        try {
+            engine = LlamaEngine.load(path, options);
+        } catch (GgufFormatException e) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, path, "the file is not a valid GGUF file: "
+                    + e.getMessage(), "Point it at a Llama 3 model in GGUF format (for example "
+                    + "Llama-3.2-1B-Instruct-Q8_0.gguf); the file may also be incomplete, so check its size.", e);
+        } catch (IOException e) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, path, "the file cannot be read: " + e,
+                    "Check that the file exists and that this process may read it.", e);
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, path, "the model cannot be loaded: "
+                    + e.getMessage(), "Point it at a Llama 3 family model (architecture 'llama') in GGUF format "
+                    + "with supported weight types, e.g. Q8_0, Q4_K_M or F16.", e);
+        }
+        if (engine.contextLength() > engine.config().contextLength()) {
+            log.warn("spring.ai.llama3.context-length={} is longer than the {} positions {} was trained on: replies "
+                    + "past that point degrade", engine.contextLength(), engine.config().contextLength(),
+                    path.getFileName());
+        }
+        return engine;
+    }
+
+    /** The configured path with a leading {@code ~} expanded, or a failure saying what is missing. */
+    static Path modelPath(@Nullable String configured) {
+        if (configured == null || configured.isBlank()) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, null, "no model file is configured",
+                    "Set spring.ai.llama3.model.path to a Llama 3 GGUF file, e.g. "
+                            + "~/models/Llama-3.2-1B-Instruct-Q8_0.gguf, or set spring.ai.model.chat to another "
+                            + "provider to switch the Llama 3 chat model off.");
+        }
+        String text = configured.strip();
+        if (text.equals("~") || text.startsWith("~/")) {
+            text = System.getProperty("user.home") + text.substring(1);
+        }
+        Path path;
+        try {
+            path = Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "it is not a valid path: "
+                    + e.getMessage(), "Set it to the location of a GGUF file.", e);
+        }
+        if (Files.isDirectory(path)) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, path + " is a directory",
+                    "Set it to the GGUF file itself, e.g. " + path.resolve("Llama-3.2-1B-Instruct-Q8_0.gguf") + ".");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "no file at " + path,
+                    "Fix the path, or download a model first, e.g. Llama-3.2-1B-Instruct-Q8_0.gguf from Hugging "
+                            + "Face, and point spring.ai.llama3.model.path at it.");
+        }
+        if (!Files.isReadable(path)) {
+            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, path + " is not readable",
+                    "Give this process read permission on the file.");
+        }
+        return path;
+    }
+
+    /** The backend that will really run; only the CPU backend exists in this version. */
+    static Llama3Backend backend(Llama3Backend requested) {
+        return switch (requested) {
+            case CPU -> Llama3Backend.CPU;
+            case AUTO -> {
+                log.info("Backend auto: using the CPU backend (no GPU backend is available in this version)");
+                yield Llama3Backend.CPU;
+            }
+            case TORNADOVM -> throw new InvalidLlama3PropertyException(BACKEND_PROPERTY, "tornadovm",
+                    "the TornadoVM GPU backend is not available in this version of the starter",
+                    "Set spring.ai.llama3.backend to cpu, or to auto to use a GPU automatically once a GPU "
+                            + "backend is available.");
+        };
+    }
+
+    private static long size(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
