@@ -32,16 +32,17 @@ final class Llama3EngineLoader {
         Path path = modelPath(properties.getModel().getPath());
         Llama3Backend backend = backend(properties.getBackend());
         EngineOptions options = EngineOptions.builder()
+                .kvCacheType(properties.getKvCacheType())
                 .threads(properties.getThreads() != null ? properties.getThreads() : ComputePool.defaultThreads())
                 .contextLength(properties.getContextLength())
                 .batchSize(properties.getBatchSize())
                 .maxBatchSequences(properties.getMaxBatchSequences())
                 .build();
         log.info("Loading Llama 3 model {} ({} MiB) on the {} backend: {} threads, context {}, prompt batch {}, "
-                        + "kernels: {}",
+                        + "KV cache {}, kernels: {}",
                 path, size(path) >> 20, backend.name().toLowerCase(Locale.ROOT), options.threads(),
                 options.contextLength() == 0 ? "model default" : options.contextLength(), options.batchSize(),
-                Kernels.describe());
+                options.kvCacheType(), Kernels.describe());
         LlamaEngine engine;
         try {
             engine = LlamaEngine.load(path, options);

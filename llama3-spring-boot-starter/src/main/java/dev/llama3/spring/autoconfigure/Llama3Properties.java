@@ -1,5 +1,6 @@
 package dev.llama3.spring.autoconfigure;
 
+import dev.llama3.model.KvCacheType;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,12 @@ public class Llama3Properties {
 
     /** Most concurrent conversations whose decode steps share one forward pass. */
     private int maxBatchSequences = 8;
+
+    /**
+     * How each conversation's KV cache stores keys and values: f32 (exact, 4 bytes per value) or f16 (half the
+     * memory and faster attention at long contexts, at binary16 precision).
+     */
+    private KvCacheType kvCacheType = KvCacheType.F32;
 
     private final Chat chat = new Chat();
 
@@ -78,6 +85,14 @@ public class Llama3Properties {
 
     public void setMaxBatchSequences(int maxBatchSequences) {
         this.maxBatchSequences = maxBatchSequences;
+    }
+
+    public KvCacheType getKvCacheType() {
+        return this.kvCacheType;
+    }
+
+    public void setKvCacheType(KvCacheType kvCacheType) {
+        this.kvCacheType = kvCacheType;
     }
 
     public Chat getChat() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llama3.engine.EngineOptions;
 import dev.llama3.engine.LlamaEngine;
+import dev.llama3.model.KvCacheType;
 import dev.llama3.sampling.SamplingOptions;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import dev.llama3.spring.ai.Llama3ChatOptions;
@@ -86,10 +87,10 @@ class Llama3AutoConfigurationTest {
     void engineSettingsComeFromProperties() {
         this.runner.withPropertyValues("spring.ai.llama3.threads=2", "spring.ai.llama3.context-length=96",
                         "spring.ai.llama3.batch-size=16", "spring.ai.llama3.max-batch-sequences=3",
-                        "spring.ai.llama3.backend=cpu")
+                        "spring.ai.llama3.backend=cpu", "spring.ai.llama3.kv-cache-type=f16")
                 .run(context -> {
                     LlamaEngine engine = context.getBean(LlamaEngine.class);
-                    assertThat(engine.options()).isEqualTo(new EngineOptions(2, 96, 16, 3));
+                    assertThat(engine.options()).isEqualTo(new EngineOptions(2, 96, 16, 3, KvCacheType.F16));
                     assertThat(engine.contextLength()).isEqualTo(96);
                 });
     }
@@ -106,6 +107,7 @@ class Llama3AutoConfigurationTest {
                     assertThat(engine.options().batchSize()).isEqualTo(defaults.batchSize());
                     assertThat(engine.options().maxBatchSequences()).isEqualTo(defaults.maxBatchSequences());
                     assertThat(engine.options().contextLength()).isZero();
+                    assertThat(engine.options().kvCacheType()).isEqualTo(KvCacheType.F32);
                     // 0 = the model's trained context (the tiny shape trains on 2048), capped at 8192
                     assertThat(engine.contextLength()).isEqualTo(Math.min(engine.config().contextLength(),
                             EngineOptions.DEFAULT_MAX_CONTEXT));

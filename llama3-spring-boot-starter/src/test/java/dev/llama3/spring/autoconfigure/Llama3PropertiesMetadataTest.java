@@ -33,7 +33,8 @@ class Llama3PropertiesMetadataTest {
         assertThat(properties.keySet()).containsExactlyInAnyOrder(
                 "spring.ai.llama3.model.path", "spring.ai.llama3.backend", "spring.ai.llama3.threads",
                 "spring.ai.llama3.context-length", "spring.ai.llama3.batch-size",
-                "spring.ai.llama3.max-batch-sequences", "spring.ai.llama3.chat.temperature",
+                "spring.ai.llama3.max-batch-sequences", "spring.ai.llama3.kv-cache-type",
+                "spring.ai.llama3.chat.temperature",
                 "spring.ai.llama3.chat.top-p", "spring.ai.llama3.chat.top-k", "spring.ai.llama3.chat.min-p",
                 "spring.ai.llama3.chat.max-tokens", "spring.ai.llama3.chat.repetition-penalty",
                 "spring.ai.llama3.chat.frequency-penalty", "spring.ai.llama3.chat.presence-penalty",
@@ -51,6 +52,7 @@ class Llama3PropertiesMetadataTest {
         assertThat(p.get("spring.ai.llama3.context-length").get("defaultValue").asInt()).isZero();
         assertThat(p.get("spring.ai.llama3.batch-size").get("defaultValue").asInt()).isEqualTo(64);
         assertThat(p.get("spring.ai.llama3.max-batch-sequences").get("defaultValue").asInt()).isEqualTo(8);
+        assertThat(p.get("spring.ai.llama3.kv-cache-type").get("defaultValue").asString()).isEqualTo("f32");
         assertThat(p.get("spring.ai.llama3.chat.temperature").get("defaultValue").asDouble()).isEqualTo(0.8);
         assertThat(p.get("spring.ai.llama3.chat.top-p").get("defaultValue").asDouble()).isEqualTo(0.95);
         assertThat(p.get("spring.ai.llama3.chat.top-k").get("defaultValue").asInt()).isEqualTo(40);
