@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pool's threads read it; any thread may close it. Access after close fails with {@link IllegalStateException}
  * (from {@link #ensureOpen()} before a forward pass, and from the segment itself as a backstop), never with a
  * crash. A cache that is never closed is released when it becomes unreachable (a {@link Cleaner}), so a
- * forgotten close leaks nothing permanently.
+ * forgotten close leaks nothing permanently. The memory comes from {@link LazyNativeMemory}, so its pages become
+ * resident as positions are written rather than all at creation.
  *
  * <p>Layout: all keys, then all values; each is {@code [layer][kvHead][position][headDim]}, so the rows one
  * attention head reads are contiguous (a plain stream for the hardware prefetcher, at any context length).
@@ -70,8 +71,8 @@ public final class KvCache implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            this.data = arena.allocate(bytes, 64);
-        } catch (OutOfMemoryError e) {
+            this.data = LazyNativeMemory.allocate(arena, bytes, 64);
+        } catch (OutOfMemoryError | IllegalStateException e) {
             arena.close();
             throw new IllegalStateException("cannot allocate a KV cache of " + (bytes >> 20) + " MiB (" + capacity
                     + " positions, " + type + ") outside the Java heap: " + e.getMessage(), e);
