@@ -180,6 +180,37 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces this cache's contents with the first {@code positions} positions of {@code source} (same model and
+     * type; any capacities that hold them): the keys and values are copied, so {@code source} may be shared and read
+     * by other threads meanwhile, and is never written. Afterwards {@link #length()} is {@code positions}.
+     */
+    public void copyFrom(KvCache source, int positions) {
+        ensureOpen();
+        source.ensureOpen();
+        if (source.type != type || source.layers != layers || source.kvHeads != kvHeads || source.headDim != headDim) {
+            throw new IllegalArgumentException("KV caches of different shapes: " + source + " and " + this);
+        }
+        if (positions < 0 || positions > source.length || positions > capacity) {
+            throw new IllegalArgumentException("cannot copy " + positions + " positions from a cache of length "
+                    + source.length + " into one of capacity " + capacity);
+        }
+        long rows = (long) positions * rowBytes();
+        for (int layer = 0; layer < layers; layer++) {
+            for (int h = 0; h < kvHeads; h++) {
+                MemorySegment.copy(source.data, source.keyOffset(layer, h), data, keyOffset(layer, h), rows);
+                MemorySegment.copy(source.data, source.valueOffset(layer, h), data, valueOffset(layer, h), rows);
+            }
+        }
+        length = positions;
+    }
+
+    @Override
+    public String toString() {
+        return "KvCache[" + type + ", " + layers + " layers x " + kvHeads + " heads x " + headDim + ", " + length
+                + "/" + capacity + "]";
+    }
+
     /** The key ({@code values == false}) or value of one head at one position, widened to float. */
     float get(boolean values, int layer, int kvHead, int position, int d) {
         long at = (values ? valueOffset(layer, kvHead) : keyOffset(layer, kvHead)) + (long) position * rowBytes()
