@@ -94,6 +94,15 @@ class MainTest {
         assertThat(rows.get(0).get("test").asString()).isEqualTo("pp16");
         assertThat(rows.get(1).get("test").asString()).isEqualTo("tg4");
         assertThat(rows.get(1).get("avg_ts").asDouble()).isPositive();
+
+        Run turns = run("bench", "--model", model.toString(), "-p", "16", "-n", "4", "-r", "1", "-t", "2",
+                "--concurrency", "2", "--prefix-reuse", "--json");
+        assertThat(turns.status()).as(turns.err()).isZero();
+        JsonNode all = new ObjectMapper().readTree(turns.out());
+        assertThat(all.findValuesAsString("test")).containsExactly("pp16", "tg4", "tg4x2", "turn2-cold-16+16",
+                "turn2-reuse-16+16");
+        assertThat(all.get(2).get("concurrency").asInt()).isEqualTo(2);
+        assertThat(all.get(4).get("avg_ms").asDouble()).isPositive();
     }
 
     @Test
