@@ -1,6 +1,5 @@
 package dev.llama3.engine;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Map;
  */
 public final class BoundedPrefixCache implements PrefixCache, AutoCloseable {
     private final long maxBytes;
-    private final LinkedHashMap<Key, KvSnapshot> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<TokenKey, KvSnapshot> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
     public BoundedPrefixCache(long maxBytes) {
@@ -33,7 +32,7 @@ public final class BoundedPrefixCache implements PrefixCache, AutoCloseable {
             }
         }
         if (best != null) {
-            entries.get(new Key(best.tokens())); // access order: recently used
+            entries.get(TokenKey.of(best)); // access order: recently used
         }
         return best;
     }
@@ -44,13 +43,13 @@ public final class BoundedPrefixCache implements PrefixCache, AutoCloseable {
             snapshot.close();
             return;
         }
-        KvSnapshot old = entries.put(new Key(snapshot.tokens()), snapshot);
+        KvSnapshot old = entries.put(TokenKey.of(snapshot), snapshot);
         bytes += snapshot.bytes();
         if (old != null && old != snapshot) {
             bytes -= old.bytes();
             old.close();
         }
-        Iterator<Map.Entry<Key, KvSnapshot>> it = entries.entrySet().iterator();
+        Iterator<Map.Entry<TokenKey, KvSnapshot>> it = entries.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
             KvSnapshot eldest = it.next().getValue();
             if (eldest == snapshot) {
@@ -77,23 +76,5 @@ public final class BoundedPrefixCache implements PrefixCache, AutoCloseable {
         entries.values().forEach(KvSnapshot::close);
         entries.clear();
         bytes = 0;
-    }
-
-    /** Token sequences compared by content. */
-    private record Key(int[] tokens) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(tokens, k.tokens);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(tokens);
-        }
-
-        @Override
-        public String toString() {
-            return tokens.length + " tokens";
-        }
     }
 }

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.llama3.engine.KvSnapshot;
 import dev.llama3.engine.PrefixCache;
-import java.util.Arrays;
+import dev.llama3.engine.TokenKey;
 
 /**
  * The prompt-prefix KV cache on Caffeine: snapshots of evaluated prompts keyed by their tokens, weighed by their
@@ -14,16 +14,16 @@ import java.util.Arrays;
  * prefix: entries are megabytes each, so there are few.
  */
 public final class CaffeinePrefixCache implements PrefixCache, AutoCloseable {
-    private final Cache<Key, KvSnapshot> cache;
+    private final Cache<TokenKey, KvSnapshot> cache;
 
     public CaffeinePrefixCache(long maxBytes, boolean recordStats) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("max bytes must be positive, got " + maxBytes);
         }
-        Caffeine<Key, KvSnapshot> builder = Caffeine.newBuilder()
+        Caffeine<TokenKey, KvSnapshot> builder = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, KvSnapshot s) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.bytes())))
-                .removalListener((Key k, KvSnapshot s, RemovalCause cause) -> {
+                .weigher((TokenKey k, KvSnapshot s) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.bytes())))
+                .removalListener((TokenKey k, KvSnapshot s, RemovalCause cause) -> {
                     if (s != null) {
                         s.close();
                     }
@@ -42,7 +42,7 @@ public final class CaffeinePrefixCache implements PrefixCache, AutoCloseable {
     @Override
     public KvSnapshot longestPrefix(int[] tokens, int minLength) {
         KvSnapshot best = null;
-        Key bestKey = null;
+        TokenKey bestKey = null;
         int bestLength = Math.max(1, minLength) - 1;
         for (var e : cache.asMap().entrySet()) {
             int n = e.getValue().commonPrefix(tokens);
@@ -60,7 +60,7 @@ public final class CaffeinePrefixCache implements PrefixCache, AutoCloseable {
 
     @Override
     public void put(KvSnapshot snapshot) {
-        cache.put(new Key(snapshot.tokens()), snapshot);
+        cache.put(TokenKey.of(snapshot), snapshot);
     }
 
     /** Snapshots held (after pending evictions). */
@@ -73,23 +73,5 @@ public final class CaffeinePrefixCache implements PrefixCache, AutoCloseable {
     public void close() {
         cache.invalidateAll();
         cache.cleanUp();
-    }
-
-    /** Token sequences compared by content. */
-    private record Key(int[] tokens) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(tokens, k.tokens);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(tokens);
-        }
-
-        @Override
-        public String toString() {
-            return tokens.length + " tokens";
-        }
     }
 }

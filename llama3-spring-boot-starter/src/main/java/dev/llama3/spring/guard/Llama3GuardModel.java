@@ -6,10 +6,9 @@ import dev.llama3.gguf.GgufFormatException;
 import dev.llama3.guard.GuardPolicy;
 import dev.llama3.guard.LlamaGuard;
 import dev.llama3.spring.autoconfigure.InvalidLlama3PropertyException;
+import dev.llama3.spring.autoconfigure.ModelFile;
 import dev.llama3.tensor.ComputePool;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -114,27 +113,8 @@ public final class Llama3GuardModel implements AutoCloseable {
     }
 
     private static Path path(@Nullable String configured) {
-        if (configured == null || configured.isBlank()) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, null, "the guard is enabled but no guard model "
-                    + "is configured", "Set spring.ai.llama3.guard.model.path to a Llama Guard GGUF file, e.g. "
-                    + "~/models/Llama-Guard-3-1B-Q8_0.gguf, or set spring.ai.llama3.guard.enabled=false.");
-        }
-        String text = configured.strip();
-        if (text.equals("~") || text.startsWith("~/")) {
-            text = System.getProperty("user.home") + text.substring(1);
-        }
-        Path path;
-        try {
-            path = Path.of(text).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "it is not a valid path",
-                    "Set it to the location of a GGUF file.", e);
-        }
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "no readable file at " + path,
-                    "Fix the path, or download a guard model first, e.g. Llama-Guard-3-1B-Q8_0.gguf.");
-        }
-        return path;
+        return ModelFile.resolve(PATH_PROPERTY, configured, "Llama Guard", "Llama-Guard-3-1B-Q8_0.gguf",
+                "or set spring.ai.llama3.guard.enabled=false");
     }
 
     public LlamaGuard guard() {
