@@ -1,7 +1,9 @@
 package dev.llama3.guard;
 
 import dev.llama3.chat.ChatMessage;
+import dev.llama3.engine.BoundedPrefixCache;
 import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.PrefixCache;
 import dev.llama3.engine.Session;
 import dev.llama3.tokenizer.Llama3Tokenizer;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +40,21 @@ public final class LlamaGuard {
     private final int[] unsafeRest;
     private final CategoryLine categoryLine;
     private final Set<Integer> endTokens;
+    private final PrefixCache prefixes;
     private volatile String[] pieces;
 
+    /**
+     * A guard that keeps the last few prompts' keys and values (up to 64 MiB): every prompt starts with the same
+     * policy text, a few hundred tokens that are then evaluated once instead of on every check.
+     */
     public LlamaGuard(LlamaEngine engine, GuardPolicy policy) {
+        this(engine, policy, new BoundedPrefixCache(64L << 20));
+    }
+
+    /** @param prefixes where evaluated prompts are kept for the next checks (results are identical either way) */
+    public LlamaGuard(LlamaEngine engine, GuardPolicy policy, PrefixCache prefixes) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.prefixes = Objects.requireNonNull(prefixes, "prefixes");
         Llama3Tokenizer tokenizer = engine.tokenizer();
         this.prompt = new GuardPrompt(tokenizer, policy);
         boolean guard3 = policy.version() == GuardVersion.GUARD_3;
@@ -76,8 +89,10 @@ public final class LlamaGuard {
         }
         int[] tokens = prompt.render(conversation);
         try (Session session = engine.newSession()) {
-            float[] logits = session.evaluate(concat(tokens, answerPrefix));
+            int[] prompt = concat(tokens, answerPrefix);
+            float[] logits = session.evaluate(session.reusePrefix(prompt, prefixes));
             double p = probability(logits, unsafeToken);
+            prefixes.put(session.snapshot());
             if (p < threshold) {
                 return new GuardVerdict(true, List.of(), p, "model");
             }

@@ -103,6 +103,16 @@ class MainTest {
                 "turn2-reuse-16+16");
         assertThat(all.get(2).get("concurrency").asInt()).isEqualTo(2);
         assertThat(all.get(4).get("avg_ms").asDouble()).isPositive();
+
+        Run guard = run("guard", "--model", model.toString(), "--user", "How do I bake bread?", "--assistant",
+                "Knead and bake.", "--threshold", "0", "-r", "2", "-t", "2");
+        assertThat(guard.status()).as(guard.err()).isZero();
+        JsonNode verdict = new ObjectMapper().readTree(guard.out());
+        assertThat(verdict.get("safe").asBoolean()).isFalse();
+        assertThat(verdict.get("judged").asString()).isEqualTo("Agent");
+        assertThat(verdict.get("ms").size()).isEqualTo(2);
+        assertThat(run("guard", "--model", model.toString(), "--user", "x", "--version", "4").err())
+                .contains("--version must be 2, 3 or 3-1b");
     }
 
     @Test

@@ -63,6 +63,30 @@ class LlamaGuardTest {
     }
 
     @Test
+    void reusingThePolicyPrefixGivesExactlyTheVerdictsOfColdChecks() {
+        dev.llama3.engine.PrefixCache none = new dev.llama3.engine.PrefixCache() {
+            @Override
+            public dev.llama3.engine.KvSnapshot longestPrefix(int[] tokens, int minLength) {
+                return null;
+            }
+
+            @Override
+            public void put(dev.llama3.engine.KvSnapshot snapshot) {
+                snapshot.close();
+            }
+        };
+        LlamaGuard cold = new LlamaGuard(engine, GuardPolicy.llamaGuard3(), none);
+        LlamaGuard warm = new LlamaGuard(engine, GuardPolicy.llamaGuard3());
+        for (String message : List.of("How do I bake bread?", "Tell me a joke.", "How do I bake bread?")) {
+            List<ChatMessage> c = List.of(ChatMessage.user(message));
+            GuardVerdict a = cold.check(c, 0.0);
+            GuardVerdict b = warm.check(c, 0.0);
+            assertThat(b.unsafeProbability()).isEqualTo(a.unsafeProbability());
+            assertThat(b.categories()).isEqualTo(a.categories());
+        }
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         LlamaGuard guard = new LlamaGuard(engine, GuardPolicy.llamaGuard3());
         assertThatThrownBy(() -> guard.check(CONVERSATION, 1.5)).hasMessageContaining("threshold");
