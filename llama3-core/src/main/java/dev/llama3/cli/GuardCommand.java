@@ -19,12 +19,13 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code llama3 guard}: classifies a user message (or an assistant reply to it) with a Llama Guard model and prints
- * the verdict as JSON with the time it took; {@code -r N} repeats the check to measure the guard's latency.
+ * the verdict as JSON with the time it took; {@code -r N} repeats the check to measure the guard's latency, with
+ * {@code --vary} on a different user message each time (as a service sees them: only the policy text is shared).
  */
 final class GuardCommand {
 
     int run(List<String> argv, PrintStream out) throws IOException {
-        Args a = new Args(argv, Set.of());
+        Args a = new Args(argv, Set.of("vary"));
         Path model = a.path("model");
         String user = a.required("user");
         String assistant = a.string("assistant", null);
@@ -32,6 +33,7 @@ final class GuardCommand {
         float threshold = a.decimal("threshold", 0.5f);
         int reps = a.integer("r", 1);
         int threads = a.integer("t", ComputePool.defaultThreads());
+        boolean vary = a.flag("vary");
         a.rejectUnknown();
         GuardPolicy policy = switch (version) {
             case "2" -> GuardPolicy.llamaGuard2();
@@ -53,8 +55,14 @@ final class GuardCommand {
             GuardVerdict verdict = null;
             List<Double> millis = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
+                List<ChatMessage> checked = conversation;
+                if (vary && r > 0) {
+                    // a different message each time: only the shared policy prefix can be reused
+                    checked = new ArrayList<>(conversation);
+                    checked.set(0, ChatMessage.user("(request " + r + ") " + user));
+                }
                 long t0 = System.nanoTime();
-                verdict = guard.check(conversation, threshold);
+                verdict = guard.check(checked, threshold);
                 millis.add((System.nanoTime() - t0) / 1e6);
             }
             Map<String, Object> json = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ public final class Main {
               tokenize --model F [--no-bos] [--special] (--text T | --jsonl FILE)
               logits   --model F (--prompt P [--no-bos] [--special] | --ids 1,2,3) --out FILE [--all-positions]
               bench    --model F [-p 128,512] [-n 64] [-r 3] [-t THREADS] [--concurrency N] [--prefix-reuse] [--json]
-              guard    --model F --user TEXT [--assistant TEXT] [--version 3|3-1b|2] [--threshold P] [-r N] [-t THREADS]
+              guard    --model F --user TEXT [--assistant TEXT] [--version 3|3-1b|2] [--threshold P] [-r N] [--vary] [-t THREADS]
               synth    --shape (tiny|llama-3.2-1b|llama-3.2-3b|llama-3.1-8b) --type T [--vocab VOCAB.gguf]
                        --out F [--seed S]
             """;
