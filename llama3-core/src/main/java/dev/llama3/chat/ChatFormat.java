@@ -51,10 +51,22 @@ public final class ChatFormat {
      * @param appendAssistantHeader end with an open assistant header so the model writes the reply
      */
     public int[] render(List<ChatMessage> messages, boolean appendAssistantHeader) {
+        return render(messages, appendAssistantHeader, true);
+    }
+
+    /**
+     * Renders a dialog whose contents are final, without trimming them: for prompts composed elsewhere, such as
+     * {@link ToolPrompt#apply}, whose exact whitespace is part of the format. Content is still plain text.
+     */
+    public int[] renderVerbatim(List<ChatMessage> messages, boolean appendAssistantHeader) {
+        return render(messages, appendAssistantHeader, false);
+    }
+
+    private int[] render(List<ChatMessage> messages, boolean appendAssistantHeader, boolean trim) {
         IntList out = new IntList();
         out.add(beginOfText);
         for (ChatMessage m : messages) {
-            appendMessage(out, m);
+            appendMessage(out, m, trim);
         }
         if (appendAssistantHeader) {
             appendHeader(out, Role.ASSISTANT);
@@ -65,7 +77,7 @@ public final class ChatFormat {
     /** Renders one complete message (header, content, {@code <|eot_id|>}) without BOS. */
     public int[] renderMessage(ChatMessage message) {
         IntList out = new IntList();
-        appendMessage(out, message);
+        appendMessage(out, message, true);
         return out.toArray();
     }
 
@@ -76,9 +88,9 @@ public final class ChatFormat {
         return out.toArray();
     }
 
-    private void appendMessage(IntList out, ChatMessage m) {
+    private void appendMessage(IntList out, ChatMessage m, boolean trim) {
         appendHeader(out, m.role());
-        out.addAll(tokenizer.encode(m.content().strip()));
+        out.addAll(tokenizer.encode(trim ? m.content().strip() : m.content()));
         out.add(endOfTurn);
     }
 
