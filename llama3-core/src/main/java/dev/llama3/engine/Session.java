@@ -1,5 +1,6 @@
 package dev.llama3.engine;
 
+import dev.llama3.constrain.TokenConstraint;
 import dev.llama3.model.ContextOverflowException;
 import dev.llama3.model.KvCache;
 import dev.llama3.model.KvCacheType;
@@ -256,6 +257,18 @@ public final class Session implements AutoCloseable {
                 stopToken[id] = true;
             }
         }
+        TokenConstraint constraint = request.constraint() == null ? null : request.constraint().start();
+        int[] stopIds = null;
+        if (constraint != null) {
+            // a constrained output ends with an end-of-generation token, which the constraint allows where complete
+            for (int id : engine.tokenizer().endOfGenerationIds()) {
+                if (id < vocab) {
+                    stopToken[id] = true;
+                }
+            }
+            stopIds = java.util.stream.IntStream.range(0, vocab).filter(i -> stopToken[i]).toArray();
+        }
+        float[] stopLogits = stopIds == null ? null : new float[stopIds.length];
         if (prompt.length + cache.length() >= cache.capacity()) {
             throw new ContextOverflowException(prompt.length + cache.length() + 1, cache.capacity());
         }
@@ -278,12 +291,20 @@ public final class Session implements AutoCloseable {
                     reason = FinishReason.CANCELLED;
                     break;
                 }
+                if (constraint != null && !constrain(constraint, current, stopToken, stopIds, stopLogits)) {
+                    // complete, and nothing may follow
+                    reason = FinishReason.STOP;
+                    break;
+                }
                 int next = sampler.sample(current, tokens);
                 if (stopToken[next]) {
                     reason = FinishReason.STOP;
                     break;
                 }
                 generated.add(next);
+                if (constraint != null) {
+                    constraint.accept(next);
+                }
                 String piece = stops.accept(decoder.accept(next));
                 text.append(piece);
                 boolean goOn = listener.onToken(next, piece);
@@ -316,6 +337,35 @@ public final class Session implements AutoCloseable {
         } finally {
             cancelled = false;
         }
+    }
+
+    /**
+     * Masks the logits with the constraint; stop tokens are allowed exactly where the output is complete. Returns
+     * false when the output is complete and no further token is allowed.
+     *
+     * @throws IllegalStateException when the output is incomplete and no token can continue it (a vocabulary that
+     *     lacks the bytes the constraint needs)
+     */
+    private static boolean constrain(TokenConstraint constraint, float[] logits, boolean[] stopToken, int[] stopIds,
+            float[] stopLogits) {
+        for (int i = 0; i < stopIds.length; i++) {
+            stopLogits[i] = logits[stopIds[i]];
+        }
+        constraint.mask(logits);
+        boolean complete = constraint.isComplete();
+        for (int i = 0; i < stopIds.length; i++) {
+            logits[stopIds[i]] = complete ? stopLogits[i] : Float.NEGATIVE_INFINITY;
+        }
+        for (int id = 0; id < logits.length; id++) {
+            if (logits[id] != Float.NEGATIVE_INFINITY && !stopToken[id]) {
+                return true;
+            }
+        }
+        if (!complete) {
+            throw new IllegalStateException("the constraint allows no token here and the output is incomplete: "
+                    + constraint);
+        }
+        return false;
     }
 
     /** Asks a running {@link #generate} to stop after the current token. Safe from any thread. */
