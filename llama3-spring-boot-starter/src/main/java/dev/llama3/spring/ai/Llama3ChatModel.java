@@ -1,6 +1,7 @@
 package dev.llama3.spring.ai;
 
 import dev.llama3.chat.ChatMessage;
+import dev.llama3.chat.ToolCallParser;
 import dev.llama3.engine.GenerationRequest;
 import dev.llama3.engine.GenerationResult;
 import dev.llama3.engine.FinishReason;
@@ -13,6 +14,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +39,7 @@ import org.springframework.ai.chat.observation.ChatModelObservationDocumentation
 import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
@@ -66,6 +68,13 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     public static final String FINISH_LENGTH = "LENGTH";
     /** The caller stopped the generation (for example by disposing of the stream). */
     public static final String FINISH_CANCELLED = "CANCELLED";
+    /** The reply is a call of one of the request's tools, for {@code ChatClient}'s tool loop to run. */
+    public static final String FINISH_TOOL_CALLS = "TOOL_CALLS";
+    /**
+     * The reply started like a tool call but is not a valid one (malformed, unknown tool, arguments that break the
+     * tool's schema): it was not run, and the generation metadata's {@code toolCallError} says why.
+     */
+    public static final String FINISH_INVALID_TOOL_CALL = "INVALID_TOOL_CALL";
 
     private static final ChatModelObservationConvention DEFAULT_OBSERVATION_CONVENTION =
             new DefaultChatModelObservationConvention();
@@ -76,14 +85,17 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     private final ObservationRegistry observationRegistry;
     private final Scheduler streamScheduler;
     private final String modelName;
+    private final Llama3RequestPlanner planner;
     private ChatModelObservationConvention observationConvention = DEFAULT_OBSERVATION_CONVENTION;
 
     private final AtomicInteger activeGenerations = new AtomicInteger();
     private final LongAdder generatedTokens = new LongAdder();
 
     private Llama3ChatModel(LlamaEngine engine, Llama3ChatOptions options, ObservationRegistry observationRegistry,
-            Scheduler streamScheduler, @Nullable PrefixCache prefixCache) {
+            Scheduler streamScheduler, @Nullable PrefixCache prefixCache, ToolCallingManager toolCallingManager,
+            Clock clock) {
         this.engine = engine;
+        this.planner = new Llama3RequestPlanner(engine.chatFormat(), toolCallingManager, clock);
         this.prefixCache = prefixCache;
         this.modelName = modelName(engine);
         this.defaultOptions = options.getModel() != null ? options : options.mutate().model(this.modelName).build();
@@ -134,7 +146,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 .observe(() -> {
                     Plan plan = plan(request);
                     GenerationResult result = generate(plan, TokenListener.NONE);
-                    ChatResponse r = finalResponse(newId(), result.text(), result);
+                    ChatResponse r = finalResponse(newId(), Llama3Reply.read(result.text(), plan.toolCalls()),
+                            result);
                     context.setResponse(r);
                     return r;
                 });
@@ -168,21 +181,32 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         });
     }
 
-    /** Runs one generation on the current (scheduler) thread, pushing each decoded piece into {@code sink}. */
+    /**
+     * Runs one generation on the current (scheduler) thread, pushing each decoded piece into {@code sink}. When the
+     * request has tools, a reply that turns out to be a call is held back and arrives whole in the last chunk (as its
+     * tool call), so no piece of a call reaches the client as text.
+     */
     private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id) {
         Plan plan = plan(request);
         if (sink.isCancelled()) {
             return;
         }
+        ToolCallGate gate = new ToolCallGate(text -> sink.next(chunk(id, text)));
         GenerationResult result = generate(plan, (tokenId, text) -> {
             if (!text.isEmpty()) {
-                sink.next(chunk(id, text));
+                if (plan.toolCalls() != null) {
+                    gate.accept(text);
+                } else {
+                    sink.next(chunk(id, text));
+                }
             }
             // Disposal also calls Session.cancel() (see generate); answering here makes the stop immediate when
             // the subscriber cancelled from inside sink.next on this very thread (take(n), a failing consumer).
             return !sink.isCancelled();
         }, sink);
-        sink.next(finalResponse(id, "", result));
+        Llama3Reply last = gate.holding() ? Llama3Reply.read(result.text(), plan.toolCalls())
+                : Llama3Reply.text(gate.undecided());
+        sink.next(finalResponse(id, last, result));
         sink.complete();
     }
 
@@ -240,16 +264,23 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         return merged;
     }
 
-    /** The prompt tokens and generation settings of one request; throws for anything the engine cannot run. */
+    /**
+     * The prompt tokens, generation settings and constraint of one request (see {@link Llama3RequestPlanner}); throws
+     * for anything the engine cannot run.
+     */
     private Plan plan(Prompt request) {
         Llama3ChatOptions options = (Llama3ChatOptions) Objects.requireNonNull(request.getOptions());
-        List<ToolCallback> tools = options.getToolCallbacks();
-        if (tools != null && !tools.isEmpty()) {
-            throw new UnsupportedOperationException("Llama3ChatModel does not support tool calling yet, but the "
-                    + "request has " + tools.size() + " tool callback(s): "
-                    + tools.stream().map(t -> t.getToolDefinition().name()).toList());
-        }
-        return new Plan(renderPrompt(request.getInstructions()), generationRequest(options));
+        Llama3RequestPlanner.Plan plan = this.planner.plan(request.getInstructions(), options);
+        return new Plan(plan.tokens(), generationRequest(options).withConstraint(plan.constraint()),
+                plan.toolCalls());
+    }
+
+    /**
+     * The exact tokens the model reads for {@code prompt} with this model's defaults under its options: the plain
+     * Llama 3 dialog, or Meta's Llama 3.1 JSON tool prompt when the request has tools.
+     */
+    public int[] renderPrompt(Prompt prompt) {
+        return this.planner.plan(prompt.getInstructions(), effectiveOptions(prompt.getOptions())).tokens();
     }
 
     /**
@@ -303,10 +334,13 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 ChatResponseMetadata.builder().id(id).model(this.modelName).build());
     }
 
-    private ChatResponse finalResponse(String id, String text, GenerationResult result) {
-        ChatGenerationMetadata generationMetadata = ChatGenerationMetadata.builder()
-                .finishReason(finishReason(result.finishReason()))
-                .build();
+    private ChatResponse finalResponse(String id, Llama3Reply reply, GenerationResult result) {
+        ChatGenerationMetadata.Builder generation = ChatGenerationMetadata.builder()
+                .finishReason(reply.finishReason(result.finishReason()));
+        if (reply.toolCallError() != null) {
+            generation.metadata(Llama3Reply.TOOL_CALL_ERROR, reply.toolCallError());
+        }
+        ChatGenerationMetadata generationMetadata = generation.build();
         ChatResponseMetadata metadata = ChatResponseMetadata.builder()
                 .id(id)
                 .model(this.modelName)
@@ -315,8 +349,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 .keyValue("generation-nanos", result.generationNanos())
                 .build();
         return new ChatResponse(
-                List.of(new Generation(AssistantMessage.builder().content(text).build(), generationMetadata)),
-                metadata);
+                List.of(new Generation(reply.message(), generationMetadata)), metadata);
     }
 
     /** Spring AI's finish reason for the engine's. */
@@ -341,7 +374,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         });
     }
 
-    private record Plan(int[] tokens, GenerationRequest request) {}
+    private record Plan(int[] tokens, GenerationRequest request, @Nullable ToolCallParser toolCalls) {}
 
     /** Builds a {@link Llama3ChatModel}; only the engine is required. */
     public static final class Builder {
@@ -350,8 +383,25 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private Scheduler streamScheduler = Schedulers.boundedElastic();
         private @Nullable PrefixCache prefixCache;
+        private @Nullable ToolCallingManager toolCallingManager;
+        private Clock clock = Clock.systemDefaultZone();
 
         private Builder() {}
+
+        /**
+         * Resolves a request's tool callbacks to the definitions shown to the model (default: Spring AI's
+         * {@code DefaultToolCallingManager}). The tools themselves run in {@code ChatClient}'s tool loop, not here.
+         */
+        public Builder toolCallingManager(ToolCallingManager toolCallingManager) {
+            this.toolCallingManager = Objects.requireNonNull(toolCallingManager, "toolCallingManager");
+            return this;
+        }
+
+        /** The clock whose date the tool prompt states as "Today Date" (default: the system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
 
         /**
          * Where evaluated conversations are kept for reuse (null: none). With a cache, a request whose prompt starts
@@ -390,7 +440,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 throw new IllegalStateException("a LlamaEngine is required: call engine(...) before build()");
             }
             return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler,
-                    this.prefixCache);
+                    this.prefixCache, this.toolCallingManager != null ? this.toolCallingManager
+                            : ToolCallingManager.builder().build(), this.clock);
         }
     }
 }

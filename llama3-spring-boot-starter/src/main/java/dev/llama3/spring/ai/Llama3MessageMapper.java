@@ -1,6 +1,7 @@
 package dev.llama3.spring.ai;
 
 import dev.llama3.chat.ChatMessage;
+import dev.llama3.chat.ToolPrompt;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -11,9 +12,10 @@ import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 
 /**
- * Turns Spring AI messages into the Llama 3 dialog's messages: system, user and assistant keep their role; each tool
- * response becomes an {@code ipython} turn, the role Llama 3.1 reads tool output from. The Llama 3 models read text
- * only, so media attachments are rejected rather than silently dropped.
+ * Turns Spring AI messages into the Llama 3 dialog's messages: system, user and assistant keep their role; an
+ * assistant's tool call becomes the JSON the model wrote for it ({@code {"name": ..., "parameters": ...}}, see
+ * {@link ToolPrompt#callJson}); each tool response becomes an {@code ipython} turn, the role Llama 3.1 reads tool
+ * output from. The Llama 3 models read text only, so media attachments are rejected rather than silently dropped.
  */
 public final class Llama3MessageMapper {
 
@@ -22,8 +24,8 @@ public final class Llama3MessageMapper {
     /**
      * The dialog for {@code messages}, in order.
      *
-     * @throws IllegalArgumentException for an empty list, media attachments, assistant tool calls (tool calling is
-     *     not supported yet) or a message type Llama 3 has no role for
+     * @throws IllegalArgumentException for an empty list, media attachments or a message type Llama 3 has no role
+     *     for
      */
     public static List<ChatMessage> toDialog(List<Message> messages) {
         if (messages.isEmpty()) {
@@ -43,11 +45,16 @@ public final class Llama3MessageMapper {
                 }
                 case AssistantMessage a -> {
                     if (a.hasToolCalls()) {
-                        throw new IllegalArgumentException("an assistant message in the history has "
-                                + a.getToolCalls().size() + " tool call(s); Llama3ChatModel does not support tool "
-                                + "calling yet");
+                        // Llama 3.1 makes one call per turn; calls that came in one message (from another
+                        // provider's history) become one turn each, in order. Their text, if any, is not shown:
+                        // Meta's template writes a call turn as the call alone.
+                        for (AssistantMessage.ToolCall call : a.getToolCalls()) {
+                            dialog.add(ChatMessage.assistant(ToolPrompt.callJson(call.name(),
+                                    call.arguments().isBlank() ? "{}" : call.arguments())));
+                        }
+                    } else {
+                        dialog.add(ChatMessage.assistant(text(a.getText())));
                     }
-                    dialog.add(ChatMessage.assistant(text(a.getText())));
                 }
                 case ToolResponseMessage t -> {
                     for (ToolResponseMessage.ToolResponse r : t.getResponses()) {

@@ -12,6 +12,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -78,14 +79,17 @@ public class Llama3AutoConfiguration {
     public Llama3ChatModel llama3ChatModel(LlamaEngine engine, Llama3Properties properties,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ChatModelObservationConvention> observationConvention,
-            ObjectProvider<PrefixCache> prefixCache) {
+            ObjectProvider<PrefixCache> prefixCache, ObjectProvider<ToolCallingManager> toolCallingManager) {
         Llama3PropertiesValidator.validateChat(properties.getChat());
-        Llama3ChatModel model = Llama3ChatModel.builder()
+        Llama3ChatModel.Builder builder = Llama3ChatModel.builder()
                 .engine(engine)
                 .prefixCache(prefixCache.getIfUnique())
                 .options(toOptions(properties.getChat()))
-                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
-                .build();
+                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+        // Spring AI's tool-calling auto-configuration provides one; it resolves tool definitions here, while the
+        // tools themselves run in ChatClient's ToolCallingAdvisor.
+        toolCallingManager.ifUnique(builder::toolCallingManager);
+        Llama3ChatModel model = builder.build();
         observationConvention.ifAvailable(model::setObservationConvention);
         return model;
     }
@@ -103,6 +107,8 @@ public class Llama3AutoConfiguration {
                 .presencePenalty(chat.getPresencePenalty())
                 .seed(chat.getSeed())
                 .stopSequences(chat.getStop().isEmpty() ? null : chat.getStop())
+                .toolChoice(chat.getToolChoice())
+                .toolPromptPlacement(chat.getToolPromptPlacement())
                 .build();
     }
 }

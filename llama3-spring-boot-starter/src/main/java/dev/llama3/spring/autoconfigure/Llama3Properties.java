@@ -1,6 +1,8 @@
 package dev.llama3.spring.autoconfigure;
 
+import dev.llama3.chat.ToolPromptPlacement;
 import dev.llama3.model.KvCacheType;
+import dev.llama3.spring.ai.Llama3ChatOptions.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -198,6 +200,19 @@ public class Llama3Properties {
         /** Text that ends a reply (not included in it), in addition to the model's end-of-turn tokens. */
         private List<String> stop = new ArrayList<>();
 
+        /**
+         * Whether the model may (auto), must (required: its first answer to a user message is a tool call) or must
+         * not (none: tools are not shown to it) call one of the request's tools. Calls are constrained to the
+         * declared tools and their JSON schemas.
+         */
+        private ToolChoice toolChoice = ToolChoice.AUTO;
+
+        /**
+         * Where the Llama 3.1 JSON tool prompt puts the tool definitions: user-message (in front of the first user
+         * message, Meta's default) or system-message.
+         */
+        private ToolPromptPlacement toolPromptPlacement = ToolPromptPlacement.USER_MESSAGE;
+
         public double getTemperature() {
             return this.temperature;
         }
@@ -276,6 +291,22 @@ public class Llama3Properties {
 
         public void setStop(List<String> stop) {
             this.stop = stop;
+        }
+
+        public ToolChoice getToolChoice() {
+            return this.toolChoice;
+        }
+
+        public void setToolChoice(ToolChoice toolChoice) {
+            this.toolChoice = toolChoice;
+        }
+
+        public ToolPromptPlacement getToolPromptPlacement() {
+            return this.toolPromptPlacement;
+        }
+
+        public void setToolPromptPlacement(ToolPromptPlacement toolPromptPlacement) {
+            this.toolPromptPlacement = toolPromptPlacement;
         }
     }
 }
