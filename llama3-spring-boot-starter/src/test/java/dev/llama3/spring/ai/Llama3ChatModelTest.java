@@ -212,11 +212,18 @@ class Llama3ChatModelTest {
         ToolCallback tool = tool("clock");
         Llama3ChatOptions o = Llama3ChatOptions.builder().model("m").temperature(0.1).topP(0.2).topK(3).minP(0.4)
                 .maxTokens(5).repetitionPenalty(1.6).frequencyPenalty(0.7).presencePenalty(0.8).seed(9L)
-                .stopSequences(List.of("a")).toolCallbacks(List.of(tool)).toolContext("k", "v").build();
+                .stopSequences(List.of("a")).toolCallbacks(List.of(tool)).toolContext("k", "v")
+                .toolChoice(Llama3ChatOptions.ToolChoice.REQUIRED)
+                .toolPromptPlacement(dev.llama3.chat.ToolPromptPlacement.SYSTEM_MESSAGE)
+                .outputSchema("{\"type\": \"object\"}").build();
         Llama3ChatOptions copy = o.mutate().build();
         assertThat(copy).isEqualTo(o).hasSameHashCodeAs(o).isNotSameAs(o);
-        assertThat(copy.toString()).contains("minP=0.4", "seed=9", "tools=1");
+        assertThat(copy.toString()).contains("minP=0.4", "seed=9", "tools=1", "toolChoice=REQUIRED",
+                "toolPromptPlacement=SYSTEM_MESSAGE", "outputSchema=18 chars");
+        assertThat(copy.getOutputSchema()).isEqualTo("{\"type\": \"object\"}");
         assertThat(o.mutate().seed(10L).build()).isNotEqualTo(o);
+        assertThat(o.mutate().toolChoice(Llama3ChatOptions.ToolChoice.AUTO).build()).isNotEqualTo(o);
+        assertThat(o.mutate().outputSchema(null).build()).isNotEqualTo(o);
         assertThatThrownBy(() -> o.getStopSequences().add("b")).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -245,14 +252,6 @@ class Llama3ChatModelTest {
         assertThatThrownBy(() -> model.call(new Prompt(image)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text only")
                 .hasMessageContaining("image/png");
-        AssistantMessage toolCall = AssistantMessage.builder().content("")
-                .toolCalls(List.of(new AssistantMessage.ToolCall("1", "function", "clock", "{}"))).build();
-        assertThatThrownBy(() -> model.call(new Prompt(List.of(new UserMessage("time?"), toolCall))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tool call");
-        assertThatThrownBy(() -> model.call(new Prompt("Hi",
-                        Llama3ChatOptions.builder().toolCallbacks(List.of(tool("clock"))).build())))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("tool calling")
-                .hasMessageContaining("clock");
     }
 
     @Test
