@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
@@ -75,6 +77,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
      * tool's schema): it was not run, and the generation metadata's {@code toolCallError} says why.
      */
     public static final String FINISH_INVALID_TOOL_CALL = "INVALID_TOOL_CALL";
+
+    private static final Logger log = LoggerFactory.getLogger(Llama3ChatModel.class);
 
     private static final ChatModelObservationConvention DEFAULT_OBSERVATION_CONVENTION =
             new DefaultChatModelObservationConvention();
@@ -232,6 +236,11 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 }
                 return listener.onToken(tokenId, text);
             });
+            if (plan.request().constraint() != null && result.finishReason() == FinishReason.LENGTH) {
+                // The constraint guarantees JSON that completes, not that it completes within the limit.
+                log.warn("The reply was cut short by maxTokens or the end of the context before its JSON was "
+                        + "complete ({} tokens); raise spring.ai.llama3.chat.max-tokens", result.completionTokens());
+            }
             if (this.prefixCache != null && result.finishReason() != FinishReason.CANCELLED) {
                 this.prefixCache.put(session.snapshot());
             }

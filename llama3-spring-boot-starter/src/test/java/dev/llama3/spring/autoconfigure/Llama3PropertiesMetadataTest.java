@@ -54,7 +54,8 @@ class Llama3PropertiesMetadataTest {
                 "spring.ai.llama3.chat.top-p", "spring.ai.llama3.chat.top-k", "spring.ai.llama3.chat.min-p",
                 "spring.ai.llama3.chat.max-tokens", "spring.ai.llama3.chat.repetition-penalty",
                 "spring.ai.llama3.chat.frequency-penalty", "spring.ai.llama3.chat.presence-penalty",
-                "spring.ai.llama3.chat.seed", "spring.ai.llama3.chat.stop");
+                "spring.ai.llama3.chat.seed", "spring.ai.llama3.chat.stop", "spring.ai.llama3.chat.tool-choice",
+                "spring.ai.llama3.chat.tool-prompt-placement");
         properties.forEach((name, p) -> {
             assertThat(p.has("description")).as("%s has a description", name).isTrue();
             assertThat(p.get("description").asString()).as(name).hasSizeGreaterThan(20);
@@ -75,5 +76,8 @@ class Llama3PropertiesMetadataTest {
         assertThat(p.get("spring.ai.llama3.chat.min-p").get("defaultValue").asDouble()).isEqualTo(0.05);
         assertThat(p.get("spring.ai.llama3.chat.repetition-penalty").get("defaultValue").asDouble()).isEqualTo(1.0);
         assertThat(p.get("spring.ai.llama3.model.path").has("defaultValue")).isFalse();
+        assertThat(p.get("spring.ai.llama3.chat.tool-choice").get("defaultValue").asString()).isEqualTo("auto");
+        assertThat(p.get("spring.ai.llama3.chat.tool-prompt-placement").get("defaultValue").asString())
+                .isEqualTo("user-message");
     }
 }

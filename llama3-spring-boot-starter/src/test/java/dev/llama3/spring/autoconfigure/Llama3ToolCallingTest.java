@@ -165,6 +165,22 @@ class Llama3ToolCallingTest {
     }
 
     @Test
+    void toolsFirstThenAnEntity() {
+        // tool prompt, format instructions and the call's whitespace take most of 2048 positions of a byte-level
+        // vocabulary; the synthetic model reads any length
+        runner(TestModels.tiny()).withPropertyValues("spring.ai.llama3.context-length=4096").run(context -> {
+            Weather weather = new Weather();
+            Reading reading = client(context).prompt("How warm is it in Rome?").tools(weather)
+                    .options(Llama3ChatOptions.builder().toolChoice(ToolChoice.REQUIRED)).call()
+                    .entity(Reading.class);
+            // round 1 had to call the tool; once its result was in, the reply had to match the record's schema
+            assertThat(weather.calls).hasSize(1);
+            assertThat(reading).isNotNull();
+            assertThat(modelCalls(context)).hasSize(2);
+        });
+    }
+
+    @Test
     void entityAlwaysParsesOnTheRealVocabulary() {
         runner(TestModels.fixtureTiny64()).run(context -> {
             Reading reading = client(context).prompt("What is the weather like in Paris?").call()
