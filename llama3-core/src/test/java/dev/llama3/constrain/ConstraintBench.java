@@ -56,7 +56,7 @@ public final class ConstraintBench {
         int[] allowed = new int[logits.length];
         long maskNanos = 0;
         long acceptNanos = 0;
-        long worst = 0;
+        long[] perToken = new long[generations * 301];
         int tokens = 0;
         int completed = 0;
         for (int g = 0; g < generations; g++) {
@@ -82,7 +82,7 @@ public final class ConstraintBench {
                 if (tokenizer.endOfGenerationIds().contains(pick)) {
                     completed++;
                     maskNanos += b - a;
-                    tokens++;
+                    perToken[tokens++] = b - a;
                     break;
                 }
                 long d = System.nanoTime();
@@ -90,13 +90,15 @@ public final class ConstraintBench {
                 long e = System.nanoTime();
                 maskNanos += b - a;
                 acceptNanos += e - d;
-                worst = Math.max(worst, (b - a) + (e - d));
-                tokens++;
+                perToken[tokens++] = (b - a) + (e - d);
             }
         }
-        System.out.printf(Locale.ROOT, "%-62s %6d tokens, %3d/%d complete: mask %.3f ms/token, accept %.3f ms/token,"
-                + " total %.3f ms/token (worst %.2f ms)%n", label, tokens, completed, generations, maskNanos / 1e6 / tokens,
-                acceptNanos / 1e6 / tokens, (maskNanos + acceptNanos) / 1e6 / tokens, worst / 1e6);
+        long[] sorted = Arrays.copyOf(perToken, tokens);
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%-58s %6d tokens, %3d/%d complete: mask %.3f + accept %.3f = %.3f ms/token"
+                + " (p50 %.3f, p99 %.3f, max %.2f ms)%n", label, tokens, completed, generations,
+                maskNanos / 1e6 / tokens, acceptNanos / 1e6 / tokens, (maskNanos + acceptNanos) / 1e6 / tokens,
+                sorted[tokens / 2] / 1e6, sorted[(int) (tokens * 0.99)] / 1e6, sorted[tokens - 1] / 1e6);
     }
 
     /**
