@@ -24,14 +24,9 @@ record LiteralFrame(byte[][] candidates, int[] ids, int lo, int hi, int pos, Obj
 
     @Override
     public Frame step(int b) {
-        int nlo = lo;
-        while (nlo < hi && (candidates[nlo].length <= pos || (candidates[nlo][pos] & 0xFF) < b)) {
-            nlo++;
-        }
-        int nhi = nlo;
-        while (nhi < hi && (candidates[nhi][pos] & 0xFF) == b) {
-            nhi++;
-        }
+        // binary search: the range is sorted by the byte at pos (a candidate that ends at pos comes first)
+        int nlo = firstAtLeast(b);
+        int nhi = firstAtLeast(b + 1);
         if (nlo == nhi || !anyAllowed(nlo, nhi)) {
             // no candidate goes on with b: a finished value hands b to what follows it
             return owner == null && complete() ? parent.step(b) : null;
@@ -41,6 +36,22 @@ record LiteralFrame(byte[][] candidates, int[] ids, int lo, int hi, int pos, Obj
             return owner == null ? parent : owner.afterKey(ids[nlo]);
         }
         return new LiteralFrame(candidates, ids, nlo, nhi, npos, owner, parent);
+    }
+
+    /** The first index in lo..hi whose byte at pos is >= value (candidates ending at pos count as -1). */
+    private int firstAtLeast(int value) {
+        int l = lo;
+        int h = hi;
+        while (l < h) {
+            int m = (l + h) >>> 1;
+            int at = candidates[m].length > pos ? candidates[m][pos] & 0xFF : -1;
+            if (at < value) {
+                l = m + 1;
+            } else {
+                h = m;
+            }
+        }
+        return l;
     }
 
     private boolean anyAllowed(int from, int to) {

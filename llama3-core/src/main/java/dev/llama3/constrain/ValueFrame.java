@@ -1,5 +1,6 @@
 package dev.llama3.constrain;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +13,8 @@ record ValueFrame(Schema schema, int ws, int depth, Frame parent) implements Fra
     /** Unconstrained values ({@link Schema.Any}) nest at most this deep; explicit schemas are finite anyway. */
     static final int MAX_ANY_DEPTH = 16;
 
-    private static final byte[][] BOOLEANS = {"false".getBytes(), "true".getBytes()};
-    private static final byte[][] NULL = {"null".getBytes()};
+    private static final byte[][] BOOLEANS = {"false".getBytes(StandardCharsets.US_ASCII), "true".getBytes(StandardCharsets.US_ASCII)};
+    private static final byte[][] NULL = {"null".getBytes(StandardCharsets.US_ASCII)};
 
     @Override
     public Frame step(int b) {

@@ -77,6 +77,16 @@ class AutomatonTest {
     }
 
     @Test
+    void largeEnums() {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            values.append(i == 0 ? "" : ",").append("\"v").append(i).append("\",").append(i * 7);
+        }
+        agree("{\"enum\":[" + values + "]}", List.of("\"v0\"", "\"v4999\"", "0", "34993", "70"),
+                List.of("\"v5000\"", "\"v\"", "1", "35000", "\"v01\""));
+    }
+
+    @Test
     void numbersAndStrings() {
         agree("{\"type\":\"number\"}", List.of("0", "-0", "1.25", "1e5", "1E-5", "-12.5e+12", "123456789012345678"),
                 List.of("01", "+1", ".5", "1.", "1e", "--1", "1.2.3", "NaN", "Infinity", "0x10"));

@@ -1,54 +1,74 @@
 package dev.llama3.constrain;
 
 import dev.llama3.tokenizer.Llama3Tokenizer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Random generation under a constraint: random logits, masked, then the best allowed token. */
+/**
+ * Random generation under a constraint: a random allowed token each step, with tokens that close strings and
+ * containers (and end-of-generation) more and more likely so that outputs finish.
+ */
 final class Generations {
     private Generations() {}
 
     /** One generation's text, or null when it did not complete within {@code maxTokens}. */
     static String generate(Llama3Tokenizer tokenizer, Constraint constraint, SplittableRandom random, int maxTokens) {
         TokenConstraint c = constraint.start();
+        TokenIndex index = TokenIndex.of(tokenizer);
         float[] logits = new float[tokenizer.vocabSize()];
-        List<Integer> out = new ArrayList<>();
-        int eot = tokenizer.eotId().orElse(tokenizer.eosId());
-        // prefer closing tokens more and more, so that strings and arrays end
-        float closing = 0;
+        int[] allowed = new int[logits.length];
+        StringBuilder out = new StringBuilder();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         for (int step = 0; step < maxTokens; step++) {
-            for (int i = 0; i < logits.length; i++) {
-                logits[i] = (float) random.nextGaussian();
-            }
-            for (int id : TokenIndex.of(tokenizer).exitTokens) {
-                logits[id] += closing;
-            }
-            logits[eot] += closing;
-            closing += 0.05f;
+            Arrays.fill(logits, 0f);
             c.mask(logits);
-            int best = -1;
+            int n = 0;
             for (int i = 0; i < logits.length; i++) {
-                if (logits[i] != Float.NEGATIVE_INFINITY && (best < 0 || logits[i] > logits[best])) {
-                    best = i;
+                if (logits[i] == 0f) {
+                    allowed[n++] = i;
                 }
             }
-            if (best < 0) {
+            if (n == 0) {
                 if (!c.isComplete()) {
                     throw new AssertionError("no token allowed in an incomplete state: " + c);
                 }
-                return tokenizer.decode(out.stream().mapToInt(Integer::intValue).toArray());
+                return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            int best = allowed[random.nextInt(n)];
+            if (random.nextInt(maxTokens) < 20 + 4 * step) {
+                // with probability growing over the steps, a closing token (scan from a random place)
+                int from = random.nextInt(n);
+                for (int k = 0; k < n; k++) {
+                    int id = allowed[(from + k) % n];
+                    if (closes(index, tokenizer, id)) {
+                        best = id;
+                        break;
+                    }
+                }
             }
             if (tokenizer.endOfGenerationIds().contains(best)) {
                 if (!c.isComplete()) {
                     throw new AssertionError("end of generation allowed in an incomplete state: " + c);
                 }
                 c.accept(best);
-                return tokenizer.decode(out.stream().mapToInt(Integer::intValue).toArray());
+                return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
             }
             c.accept(best);
-            out.add(best);
+            bytes.writeBytes(tokenizer.tokenBytes(best));
         }
         return null;
+    }
+
+    private static boolean closes(TokenIndex index, Llama3Tokenizer tokenizer, int id) {
+        byte[] b = index.bytes[id];
+        if (b == null) {
+            return tokenizer.endOfGenerationIds().contains(id);
+        }
+        for (byte x : b) {
+            if (x == '"' || x == '}' || x == ']') {
+                return true;
+            }
+        }
+        return false;
     }
 }
