@@ -91,7 +91,8 @@ final class Llama3RequestPlanner {
         ToolPromptPlacement placement = options.getToolPromptPlacement() != null ? options.getToolPromptPlacement()
                 : ToolPromptPlacement.USER_MESSAGE;
         ToolPrompt prompt = new ToolPrompt(tools.stream()
-                .map(t -> new ToolDefinition(t.name(), t.description(), t.inputSchema()))
+                .map(t -> new ToolDefinition(t.name(), t.description() == null ? "" : t.description(),
+                        t.inputSchema()))
                 .toList(), placement, LocalDate.now(this.clock));
         int[] tokens = this.chatFormat.renderVerbatim(prompt.apply(dialog), true);
 
