@@ -94,6 +94,37 @@ class TokenConstraintTest {
     }
 
     @Test
+    void oneConstraintServesConcurrentGenerations() throws Exception {
+        Llama3Tokenizer tokenizer = TestVocab.tokenizer();
+        JsonSchema schema = JsonSchema.parse(Schemas.FILM);
+        Constraint constraint = JsonConstraints.forSchema(tokenizer, schema);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            java.util.List<java.util.concurrent.Future<java.util.List<String>>> futures = new java.util.ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int seed = thread;
+                futures.add(pool.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    java.util.List<String> outs = new java.util.ArrayList<>();
+                    for (int run = 0; run < 10; run++) {
+                        outs.add(Generations.generate(tokenizer, constraint, random, 400));
+                    }
+                    return outs;
+                }));
+            }
+            int completed = 0;
+            for (var f : futures) {
+                for (String out : f.get()) {
+                    if (out != null) {
+                        completed++;
+                        assertThat(schema.validate(out)).as(out).isEmpty();
+                    }
+                }
+            }
+            assertThat(completed).isGreaterThan(20);
+        }
+    }
+
+    @Test
     void endOfGenerationOnlyWhenComplete() {
         Llama3Tokenizer t = TestVocab.tokenizer();
         int eot = t.eotId().getAsInt();
