@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
@@ -66,6 +68,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     /** The caller stopped the generation (for example by disposing of the stream). */
     public static final String FINISH_CANCELLED = "CANCELLED";
 
+    private static final Logger log = LoggerFactory.getLogger(Llama3ChatModel.class);
+
     private static final ChatModelObservationConvention DEFAULT_OBSERVATION_CONVENTION =
             new DefaultChatModelObservationConvention();
 
@@ -74,14 +78,16 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     private final ObservationRegistry observationRegistry;
     private final Scheduler streamScheduler;
     private final String modelName;
+    private final Llama3Metrics metrics;
     private ChatModelObservationConvention observationConvention = DEFAULT_OBSERVATION_CONVENTION;
 
     private final AtomicInteger activeGenerations = new AtomicInteger();
     private final LongAdder generatedTokens = new LongAdder();
 
     private Llama3ChatModel(LlamaEngine engine, Llama3ChatOptions options, ObservationRegistry observationRegistry,
-            Scheduler streamScheduler) {
+            Scheduler streamScheduler, Llama3Metrics metrics) {
         this.engine = engine;
+        this.metrics = metrics;
         this.modelName = modelName(engine);
         this.defaultOptions = options.getModel() != null ? options : options.mutate().model(this.modelName).build();
         this.observationRegistry = observationRegistry;
@@ -120,6 +126,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse call(Prompt prompt) {
+        GenerationClock clock = new GenerationClock();
         Prompt request = withEffectiveOptions(prompt);
         ChatModelObservationContext context = ChatModelObservationContext.builder()
                 .prompt(request)
@@ -130,7 +137,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                         this.observationRegistry)
                 .observe(() -> {
                     Plan plan = plan(request);
-                    GenerationResult result = generate(plan, TokenListener.NONE);
+                    GenerationResult result = generate(plan, clock.marking(TokenListener.NONE));
+                    recordMetrics(clock, false, result);
                     ChatResponse r = finalResponse(newId(), result.text(), result);
                     context.setResponse(r);
                     return r;
@@ -141,6 +149,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     @Override
     public Flux<ChatResponse> stream(Prompt prompt) {
         return Flux.deferContextual(contextView -> {
+            GenerationClock clock = new GenerationClock();
             Prompt request = withEffectiveOptions(prompt);
             ChatModelObservationContext context = ChatModelObservationContext.builder()
                     .prompt(request)
@@ -155,7 +164,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             observation.start();
 
             String id = newId();
-            Flux<ChatResponse> chunks = Flux.<ChatResponse>create(sink -> streamInto(sink, request, id))
+            Flux<ChatResponse> chunks = Flux.<ChatResponse>create(sink -> streamInto(sink, request, id, clock))
                     // Generation blocks its thread until the reply is complete: keep it off the subscriber's.
                     .subscribeOn(this.streamScheduler)
                     .doOnError(observation::error)
@@ -166,19 +175,20 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     }
 
     /** Runs one generation on the current (scheduler) thread, pushing each decoded piece into {@code sink}. */
-    private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id) {
+    private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id, GenerationClock clock) {
         Plan plan = plan(request);
         if (sink.isCancelled()) {
             return;
         }
-        GenerationResult result = generate(plan, (tokenId, text) -> {
+        GenerationResult result = generate(plan, clock.marking((tokenId, text) -> {
             if (!text.isEmpty()) {
                 sink.next(chunk(id, text));
             }
             // Disposal also calls Session.cancel() (see generate); answering here makes the stop immediate when
             // the subscriber cancelled from inside sink.next on this very thread (take(n), a failing consumer).
             return !sink.isCancelled();
-        }, sink);
+        }), sink);
+        recordMetrics(clock, true, result);
         sink.next(finalResponse(id, "", result));
         sink.complete();
     }
@@ -205,6 +215,15 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             });
         } finally {
             this.activeGenerations.decrementAndGet();
+        }
+    }
+
+    /** Hands the generation's figures to the {@link Llama3Metrics}; a failing recorder never fails the reply. */
+    private void recordMetrics(GenerationClock clock, boolean streaming, GenerationResult result) {
+        try {
+            this.metrics.generationCompleted(clock.stats(this.modelName, streaming, result));
+        } catch (RuntimeException e) {
+            log.warn("Recording the metrics of a generation failed", e);
         }
     }
 
@@ -322,7 +341,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     }
 
     /** The GGUF's {@code general.name}, or the file name without its extension. */
-    static String modelName(LlamaEngine engine) {
+    public static String modelName(LlamaEngine engine) {
         return engine.gguf().findString("general.name").filter(n -> !n.isBlank()).orElseGet(() -> {
             Path file = engine.gguf().path().getFileName();
             String name = file == null ? "llama3" : file.toString();
@@ -338,6 +357,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         private Llama3ChatOptions options = Llama3ChatOptions.builder().build();
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private Scheduler streamScheduler = Schedulers.boundedElastic();
+        private Llama3Metrics metrics = Llama3Metrics.NOOP;
 
         private Builder() {}
 
@@ -363,11 +383,18 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             return this;
         }
 
+        /** Receives the figures of every finished generation (default: {@link Llama3Metrics#NOOP}). */
+        public Builder metrics(Llama3Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
         public Llama3ChatModel build() {
             if (this.engine == null) {
                 throw new IllegalStateException("a LlamaEngine is required: call engine(...) before build()");
             }
-            return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler);
+            return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler,
+                    this.metrics);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.llama3.spring.autoconfigure;
 import dev.llama3.engine.LlamaEngine;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import dev.llama3.spring.ai.Llama3ChatOptions;
+import dev.llama3.spring.ai.Llama3Metrics;
 import dev.llama3.spring.ai.Llama3TokenCountEstimator;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.model.ChatModel;
@@ -52,12 +53,14 @@ public class Llama3AutoConfiguration {
     @ConditionalOnMissingBean
     public Llama3ChatModel llama3ChatModel(LlamaEngine engine, Llama3Properties properties,
             ObjectProvider<ObservationRegistry> observationRegistry,
-            ObjectProvider<ChatModelObservationConvention> observationConvention) {
+            ObjectProvider<ChatModelObservationConvention> observationConvention,
+            ObjectProvider<Llama3Metrics> metrics) {
         Llama3PropertiesValidator.validateChat(properties.getChat());
         Llama3ChatModel model = Llama3ChatModel.builder()
                 .engine(engine)
                 .options(toOptions(properties.getChat()))
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
+                .metrics(metrics.getIfUnique(() -> Llama3Metrics.NOOP))
                 .build();
         observationConvention.ifAvailable(model::setObservationConvention);
         return model;
