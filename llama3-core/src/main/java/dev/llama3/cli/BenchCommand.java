@@ -48,7 +48,7 @@ final class BenchCommand {
     }
 
     int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = new Args(argv, Set.of("json"));
+        Args a = new Args(argv, Set.of("json", "prefix-reuse"));
         Path model = a.path("model");
         List<Integer> prompts = a.integers("p", List.of(128, 512));
         List<Integer> gens = a.integers("n", List.of(64));
@@ -57,6 +57,7 @@ final class BenchCommand {
         int batch = a.integer("b", 64);
         int concurrency = a.integer("concurrency", 1);
         boolean json = a.flag("json");
+        boolean prefixReuse = a.flag("prefix-reuse");
         a.rejectUnknown();
         if (reps <= 0) {
             throw new CliException("-r must be positive");
@@ -70,6 +71,9 @@ final class BenchCommand {
         }
         for (int n : gens) {
             maxTokens = Math.max(maxTokens, n);
+        }
+        if (prefixReuse) {
+            maxTokens += NEW_TURN_TOKENS;
         }
         EngineOptions options = EngineOptions.builder().threads(threads).contextLength(maxTokens + 1).batchSize(batch)
                 .maxBatchSequences(Math.max(8, concurrency)).build();
@@ -103,6 +107,14 @@ final class BenchCommand {
                     results.add(measureConcurrent(engine, n, concurrency, reps));
                 }
             }
+            if (prefixReuse) {
+                for (int p : prompts) {
+                    if (p > 0) {
+                        results.add(measureTurn(engine, p, reps, false));
+                        results.add(measureTurn(engine, p, reps, true));
+                    }
+                }
+            }
             report(out, json, model, engine, threads, results);
         }
         return 0;
@@ -118,6 +130,40 @@ final class BenchCommand {
             samples[r] = (p + n) * concurrency * 1e9 / dt;
         }
         return new Result(concurrency > 1 ? test + "x" + concurrency : test, p, n, concurrency, samples);
+    }
+
+    /** Tokens of the new user message in the second-turn test. */
+    private static final int NEW_TURN_TOKENS = 16;
+
+    /**
+     * Time to first token of a conversation's second turn: {@code p} tokens already evaluated in the first turn,
+     * {@value #NEW_TURN_TOKENS} new ones. Cold evaluates all {@code p + 16}; with reuse, a new session restores the
+     * first turn's snapshot from a prefix cache and evaluates the 16. Samples are tokens/s of the whole prompt
+     * ({@code (p + 16) / ttft}), so the table stays comparable; the JSON also gives milliseconds.
+     */
+    private static Result measureTurn(LlamaEngine engine, int p, int reps, boolean reuse) {
+        int vocab = engine.config().vocabSize();
+        SplittableRandom random = new SplittableRandom(7);
+        int[] first = random.ints(p, 0, vocab).toArray();
+        int[] second = java.util.Arrays.copyOf(first, p + NEW_TURN_TOKENS);
+        for (int i = p; i < second.length; i++) {
+            second[i] = random.nextInt(vocab);
+        }
+        try (dev.llama3.engine.BoundedPrefixCache cache = new dev.llama3.engine.BoundedPrefixCache(Long.MAX_VALUE)) {
+            if (reuse) {
+                try (Session s = engine.newSession()) {
+                    s.evaluate(first);
+                    cache.put(s.snapshot());
+                }
+            }
+            String test = (reuse ? "turn2-reuse-" : "turn2-cold-") + p + "+" + NEW_TURN_TOKENS;
+            return measure(test, p + NEW_TURN_TOKENS, 0, 1, reps, () -> {
+                try (Session s = engine.newSession()) {
+                    int[] todo = reuse ? s.reusePrefix(second, cache) : second;
+                    s.evaluate(todo);
+                }
+            });
+        }
     }
 
     /** {@code sessions} sessions decode {@code n} tokens each at the same time; aggregate tokens/s. */
@@ -177,6 +223,9 @@ final class BenchCommand {
                 row.put("concurrency", r.concurrency());
                 row.put("avg_ts", round(r.mean()));
                 row.put("stddev_ts", round(r.stddev()));
+                if (r.test().startsWith("turn2")) {
+                    row.put("avg_ms", round((r.promptTokens() * 1000.0) / r.mean()));
+                }
                 List<Double> samples = new ArrayList<>();
                 for (double s : r.samples()) {
                     samples.add(round(s));
@@ -191,8 +240,11 @@ final class BenchCommand {
         out.printf("| %s | %s | %s | %s | %s | %s |%n", "-".repeat(28), "-".repeat(10), "-".repeat(14), "-".repeat(7),
                 "-".repeat(6), "-".repeat(18));
         for (Result r : results) {
-            out.printf(Locale.ROOT, "| %-28s | %6.2f GiB | %-14s | %7d | %6s | %9.2f ± %6.2f |%n",
-                    model.getFileName(), size / (double) (1L << 30), types, threads, r.test(), r.mean(), r.stddev());
+            out.printf(Locale.ROOT, "| %-28s | %6.2f GiB | %-14s | %7d | %6s | %9.2f ± %6.2f |%s%n",
+                    model.getFileName(), size / (double) (1L << 30), types, threads, r.test(), r.mean(), r.stddev(),
+                    r.test().startsWith("turn2")
+                            ? String.format(Locale.ROOT, " time to first token %.0f ms", r.promptTokens() * 1000.0 / r.mean())
+                            : "");
         }
         out.println("kernels: " + Kernels.describe());
     }

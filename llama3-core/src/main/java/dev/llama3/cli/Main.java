@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The {@code llama3} command line: {@code generate}, {@code tokenize}, {@code logits}, {@code bench},
- * {@code synth}. User mistakes print one line on stderr and exit with status 2; other failures exit with 1.
+ * {@code guard}, {@code synth}. User mistakes print one line on stderr and exit with status 2; other failures exit with 1.
  */
 public final class Main {
     private Main() {}
@@ -26,7 +26,8 @@ public final class Main {
                        [-t THREADS] [--context N]
               tokenize --model F [--no-bos] [--special] (--text T | --jsonl FILE)
               logits   --model F (--prompt P [--no-bos] [--special] | --ids 1,2,3) --out FILE [--all-positions]
-              bench    --model F [-p 128,512] [-n 64] [-r 3] [-t THREADS] [--concurrency N] [--json]
+              bench    --model F [-p 128,512] [-n 64] [-r 3] [-t THREADS] [--concurrency N] [--prefix-reuse] [--json]
+              guard    --model F --user TEXT [--assistant TEXT] [--version 3|3-1b|2] [--threshold P] [-r N] [--vary] [-t THREADS]
               synth    --shape (tiny|llama-3.2-1b|llama-3.2-3b|llama-3.1-8b) --type T [--vocab VOCAB.gguf]
                        --out F [--seed S]
             """;
@@ -49,6 +50,7 @@ public final class Main {
                 case "logits" -> new LogitsCommand().run(rest, out);
                 case "bench" -> new BenchCommand().run(rest, out, err);
                 case "synth" -> new SynthCommand().run(rest, out, err);
+                case "guard" -> new GuardCommand().run(rest, out);
                 default -> throw new CliException("unknown command '" + argv[0] + "'\n" + USAGE);
             };
         } catch (CliException e) {

@@ -49,6 +49,8 @@ final class ForwardScheduler implements AutoCloseable {
     private final DecodeJob[] batchJobs;
     private final float[] batchLogits;
     private boolean closed;
+    /** Kernel warm-up still running from the engine's load; stopped when the first real job arrives. */
+    private volatile KernelWarmup warmup;
 
     ForwardScheduler(LlamaModel model, ComputePool pool, int contextLength, int batchSize, int maxSequences) {
         this.model = model;
@@ -73,7 +75,17 @@ final class ForwardScheduler implements AutoCloseable {
         submit(job, prefills);
     }
 
+    /** Stops {@code running} as soon as real work arrives (or at close). */
+    void stopOnFirstJob(KernelWarmup running) {
+        this.warmup = running;
+    }
+
     private <J extends Job> void submit(J job, ArrayDeque<J> queue) {
+        KernelWarmup w = warmup;
+        if (w != null) {
+            w.stop();
+            warmup = null;
+        }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the engine is closed");
@@ -203,6 +215,10 @@ final class ForwardScheduler implements AutoCloseable {
 
     @Override
     public void close() {
+        KernelWarmup w = warmup;
+        if (w != null) {
+            w.stop();
+        }
         synchronized (this) {
             closed = true;
             notifyAll();

@@ -69,8 +69,11 @@ public final class LlamaEngine implements AutoCloseable {
         }
         long start = System.nanoTime();
         GgufFile gguf = GgufFile.open(path);
+        KernelWarmup warmup = null;
         try {
             LlamaModel model = LlamaModel.fromGguf(gguf);
+            // compiles the kernels on an idle core while this thread builds the tokenizer
+            warmup = warmupEnabled() ? KernelWarmup.start(model) : null;
             Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(gguf);
             LlamaConfig c = model.config();
             if (tokenizer.vocabSize() != c.vocabSize()) {
@@ -82,6 +85,9 @@ public final class LlamaEngine implements AutoCloseable {
                     : Math.min(c.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
             ComputePool pool = new ComputePool(options.threads());
             LlamaEngine engine = new LlamaEngine(gguf, model, tokenizer, pool, options, context);
+            if (warmup != null) {
+                engine.scheduler.stopOnFirstJob(warmup);
+            }
             log.info("Loaded {} ({} MiB, {}) in {} ms: {} layers, dim {}, {} heads / {} KV heads, vocab {}, "
                             + "context {} ({} KV cache, {} MiB per session), {} threads, kernels: {}",
                     path.getFileName(), Files.size(path) >> 20, engine.weightTypes(), (System.nanoTime() - start) / 1_000_000,
@@ -89,9 +95,22 @@ public final class LlamaEngine implements AutoCloseable {
                     options.kvCacheType(), engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
             return engine;
         } catch (RuntimeException | Error e) {
+            if (warmup != null) {
+                warmup.stop();
+            }
             gguf.close();
             throw e;
         }
+    }
+
+    /**
+     * System property: {@code false} turns off compiling the kernels during load ({@link KernelWarmup}), e.g. where
+     * the extra CPU at startup matters more than the first request's latency.
+     */
+    public static final String WARMUP_PROPERTY = "llama3.warmup";
+
+    private static boolean warmupEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY, "").trim());
     }
 
     /** The tensor types of the file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */

@@ -73,6 +73,95 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * A copy of the context (tokens, keys and values) that sessions of this engine can {@link #restore}. The copy
+     * is compact: it holds exactly {@link #position()} positions.
+     */
+    public KvSnapshot snapshot() {
+        enter();
+        try {
+            int n = cache.length();
+            if (n == 0) {
+                throw new IllegalStateException("nothing to snapshot: the context is empty");
+            }
+            KvCache copy = new KvCache(engine.config(), n, cache.type());
+            copy.copyFrom(cache, n);
+            return new KvSnapshot(engine, tokens.toArray(), copy);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Replaces the context with the first {@code length} tokens of {@code snapshot}, as if they had been evaluated
+     * here: the logits and keys of later tokens are bit-identical to evaluating them from scratch.
+     *
+     * @return false, leaving the context empty, if the snapshot was closed meanwhile (e.g. evicted from a cache)
+     */
+    public boolean restore(KvSnapshot snapshot, int length) {
+        if (snapshot.engine() != engine) {
+            throw new IllegalArgumentException("the snapshot belongs to another engine");
+        }
+        if (length < 0 || length > snapshot.length() || length > cache.capacity()) {
+            throw new IllegalArgumentException("cannot restore " + length + " of the snapshot's " + snapshot.length()
+                    + " tokens into a context of " + cache.capacity());
+        }
+        enter();
+        try {
+            cache.truncate(0);
+            tokens.clear();
+            if (!snapshot.copyInto(cache, length)) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                tokens.add(snapshot.token(i));
+            }
+            return true;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Prepares this session to evaluate {@code prompt} (a whole conversation rendered from its first token) with
+     * as little work as possible: keeps the part of the current context that {@code prompt} starts with, or — if
+     * {@code cache} holds a longer match — restores that, and returns the tokens still to evaluate, which
+     * {@link #generate} or {@link #evaluate} should be given next. At least the last prompt token is always left
+     * to evaluate, since its logits are needed.
+     *
+     * @param cache where earlier prompts' snapshots are; null to reuse only this session's own context
+     */
+    public int[] reusePrefix(int[] prompt, PrefixCache cache) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("empty prompt");
+        }
+        int limit = prompt.length - 1;
+        int[] current = tokens.toArray();
+        int own = Math.min(limit, commonPrefix(current, prompt));
+        int reuse = own;
+        if (cache != null) {
+            KvSnapshot match = cache.longestPrefix(prompt, own + 1);
+            if (match != null) {
+                int n = Math.min(limit, match.commonPrefix(prompt));
+                if (n > own && restore(match, n)) {
+                    reuse = n;
+                } else if (n > own) {
+                    reuse = 0; // the snapshot was evicted while restoring: the context is now empty
+                }
+            }
+        }
+        if (reuse == own) {
+            truncate(own);
+        }
+        return java.util.Arrays.copyOfRange(prompt, reuse, prompt.length);
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length);
+        int mismatch = java.util.Arrays.mismatch(a, 0, n, b, 0, n);
+        return mismatch < 0 ? n : mismatch;
+    }
+
+    /**
      * Appends tokens to the context and returns the logits after the last one (a view that the next call
      * overwrites; copy it to keep it).
      */

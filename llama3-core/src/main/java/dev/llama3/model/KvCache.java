@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pool's threads read it; any thread may close it. Access after close fails with {@link IllegalStateException}
  * (from {@link #ensureOpen()} before a forward pass, and from the segment itself as a backstop), never with a
  * crash. A cache that is never closed is released when it becomes unreachable (a {@link Cleaner}), so a
- * forgotten close leaks nothing permanently.
+ * forgotten close leaks nothing permanently. The memory comes from {@link LazyNativeMemory}, so its pages become
+ * resident as positions are written rather than all at creation.
  *
  * <p>Layout: all keys, then all values; each is {@code [layer][kvHead][position][headDim]}, so the rows one
  * attention head reads are contiguous (a plain stream for the hardware prefetcher, at any context length).
@@ -70,8 +71,8 @@ public final class KvCache implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            this.data = arena.allocate(bytes, 64);
-        } catch (OutOfMemoryError e) {
+            this.data = LazyNativeMemory.allocate(arena, bytes, 64);
+        } catch (OutOfMemoryError | IllegalStateException e) {
             arena.close();
             throw new IllegalStateException("cannot allocate a KV cache of " + (bytes >> 20) + " MiB (" + capacity
                     + " positions, " + type + ") outside the Java heap: " + e.getMessage(), e);
@@ -177,6 +178,37 @@ public final class KvCache implements AutoCloseable {
                 MemorySegment.copy(v, vOff + src, seg, FLOAT_LE, vAt, headDim);
             }
         }
+    }
+
+    /**
+     * Replaces this cache's contents with the first {@code positions} positions of {@code source} (same model and
+     * type; any capacities that hold them): the keys and values are copied, so {@code source} may be shared and read
+     * by other threads meanwhile, and is never written. Afterwards {@link #length()} is {@code positions}.
+     */
+    public void copyFrom(KvCache source, int positions) {
+        ensureOpen();
+        source.ensureOpen();
+        if (source.type != type || source.layers != layers || source.kvHeads != kvHeads || source.headDim != headDim) {
+            throw new IllegalArgumentException("KV caches of different shapes: " + source + " and " + this);
+        }
+        if (positions < 0 || positions > source.length || positions > capacity) {
+            throw new IllegalArgumentException("cannot copy " + positions + " positions from a cache of length "
+                    + source.length + " into one of capacity " + capacity);
+        }
+        long rows = (long) positions * rowBytes();
+        for (int layer = 0; layer < layers; layer++) {
+            for (int h = 0; h < kvHeads; h++) {
+                MemorySegment.copy(source.data, source.keyOffset(layer, h), data, keyOffset(layer, h), rows);
+                MemorySegment.copy(source.data, source.valueOffset(layer, h), data, valueOffset(layer, h), rows);
+            }
+        }
+        length = positions;
+    }
+
+    @Override
+    public String toString() {
+        return "KvCache[" + type + ", " + layers + " layers x " + kvHeads + " heads x " + headDim + ", " + length
+                + "/" + capacity + "]";
     }
 
     /** The key ({@code values == false}) or value of one head at one position, widened to float. */

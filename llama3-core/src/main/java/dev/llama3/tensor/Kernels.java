@@ -20,6 +20,10 @@ public final class Kernels {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String VECTOR_KERNELS_CLASS = "dev.llama3.tensor.VectorKernels";
 
+    static {
+        loadSegmentKinds();
+    }
+
     private static final DotKernels ACTIVE = select();
 
     private Kernels() {}
@@ -59,6 +63,25 @@ public final class Kernels {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("cannot load the Vector API kernels: " + e, e);
+        }
+    }
+
+    /**
+     * Loads every kind of {@link java.lang.foreign.MemorySegment} the engine uses (mapped file, native, heap arrays)
+     * before any kernel runs. The JIT compiles the kernels under the assumption that only the segment classes loaded
+     * so far exist; the first heap or native segment created later (a KV cache, an attention buffer) would then
+     * throw away every compiled kernel in the middle of the first prompt, costing a few hundred milliseconds of
+     * recompilation on the first request.
+     */
+    private static void loadSegmentKinds() {
+        java.lang.foreign.MemorySegment.ofArray(new byte[1]).get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
+        java.lang.foreign.MemorySegment.ofArray(new short[1]).get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0);
+        java.lang.foreign.MemorySegment.ofArray(new int[1]).get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+        java.lang.foreign.MemorySegment.ofArray(new float[1]).get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0);
+        java.lang.foreign.MemorySegment.ofArray(new long[1]).get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
+        java.lang.foreign.MemorySegment.ofArray(new double[1]).get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            arena.allocate(8).get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
         }
     }
 

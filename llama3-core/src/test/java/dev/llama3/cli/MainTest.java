@@ -94,6 +94,25 @@ class MainTest {
         assertThat(rows.get(0).get("test").asString()).isEqualTo("pp16");
         assertThat(rows.get(1).get("test").asString()).isEqualTo("tg4");
         assertThat(rows.get(1).get("avg_ts").asDouble()).isPositive();
+
+        Run turns = run("bench", "--model", model.toString(), "-p", "16", "-n", "4", "-r", "1", "-t", "2",
+                "--concurrency", "2", "--prefix-reuse", "--json");
+        assertThat(turns.status()).as(turns.err()).isZero();
+        JsonNode all = new ObjectMapper().readTree(turns.out());
+        assertThat(all.findValuesAsString("test")).containsExactly("pp16", "tg4", "tg4x2", "turn2-cold-16+16",
+                "turn2-reuse-16+16");
+        assertThat(all.get(2).get("concurrency").asInt()).isEqualTo(2);
+        assertThat(all.get(4).get("avg_ms").asDouble()).isPositive();
+
+        Run guard = run("guard", "--model", model.toString(), "--user", "How do I bake bread?", "--assistant",
+                "Knead and bake.", "--threshold", "0", "-r", "2", "-t", "2");
+        assertThat(guard.status()).as(guard.err()).isZero();
+        JsonNode verdict = new ObjectMapper().readTree(guard.out());
+        assertThat(verdict.get("safe").asBoolean()).isFalse();
+        assertThat(verdict.get("judged").asString()).isEqualTo("Agent");
+        assertThat(verdict.get("ms").size()).isEqualTo(2);
+        assertThat(run("guard", "--model", model.toString(), "--user", "x", "--version", "4").err())
+                .contains("--version must be 2, 3 or 3-1b");
     }
 
     @Test

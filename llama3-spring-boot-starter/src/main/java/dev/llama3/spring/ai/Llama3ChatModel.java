@@ -1,10 +1,11 @@
 package dev.llama3.spring.ai;
 
 import dev.llama3.chat.ChatMessage;
-import dev.llama3.engine.FinishReason;
 import dev.llama3.engine.GenerationRequest;
 import dev.llama3.engine.GenerationResult;
+import dev.llama3.engine.FinishReason;
 import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.PrefixCache;
 import dev.llama3.engine.Session;
 import dev.llama3.engine.TokenListener;
 import dev.llama3.sampling.SamplingOptions;
@@ -74,6 +75,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             new DefaultChatModelObservationConvention();
 
     private final LlamaEngine engine;
+    private final @Nullable PrefixCache prefixCache;
     private final Llama3ChatOptions defaultOptions;
     private final ObservationRegistry observationRegistry;
     private final Scheduler streamScheduler;
@@ -85,8 +87,9 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     private final LongAdder generatedTokens = new LongAdder();
 
     private Llama3ChatModel(LlamaEngine engine, Llama3ChatOptions options, ObservationRegistry observationRegistry,
-            Scheduler streamScheduler, Llama3Metrics metrics) {
+            Scheduler streamScheduler, @Nullable PrefixCache prefixCache, Llama3Metrics metrics) {
         this.engine = engine;
+        this.prefixCache = prefixCache;
         this.metrics = metrics;
         this.modelName = modelName(engine);
         this.defaultOptions = options.getModel() != null ? options : options.mutate().model(this.modelName).build();
@@ -207,12 +210,20 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             if (sink != null) {
                 sink.onDispose(session::cancel);
             }
-            return session.generate(plan.tokens(), plan.request(), (tokenId, text) -> {
+            int[] prompt = plan.tokens();
+            int[] todo = this.prefixCache != null ? session.reusePrefix(prompt, this.prefixCache) : prompt;
+            GenerationResult result = session.generate(todo, plan.request(), (tokenId, text) -> {
                 if (tokenId >= 0) {
                     this.generatedTokens.increment();
                 }
                 return listener.onToken(tokenId, text);
             });
+            if (this.prefixCache != null && result.finishReason() != FinishReason.CANCELLED) {
+                this.prefixCache.put(session.snapshot());
+            }
+            // usage counts the whole prompt, however much of it was restored rather than evaluated
+            return new GenerationResult(result.tokens(), result.text(), result.finishReason(), prompt.length,
+                    result.promptNanos(), result.generationNanos());
         } finally {
             this.activeGenerations.decrementAndGet();
         }
@@ -357,9 +368,20 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         private Llama3ChatOptions options = Llama3ChatOptions.builder().build();
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private Scheduler streamScheduler = Schedulers.boundedElastic();
+        private @Nullable PrefixCache prefixCache;
         private Llama3Metrics metrics = Llama3Metrics.NOOP;
 
         private Builder() {}
+
+        /**
+         * Where evaluated conversations are kept for reuse (null: none). With a cache, a request whose prompt starts
+         * with an earlier one's (the next turn of a conversation, a shared system prompt) evaluates only the rest;
+         * replies are identical either way.
+         */
+        public Builder prefixCache(@Nullable PrefixCache prefixCache) {
+            this.prefixCache = prefixCache;
+            return this;
+        }
 
         public Builder engine(LlamaEngine engine) {
             this.engine = engine;
@@ -394,7 +416,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                 throw new IllegalStateException("a LlamaEngine is required: call engine(...) before build()");
             }
             return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler,
-                    this.metrics);
+                    this.prefixCache, this.metrics);
         }
     }
 }

@@ -1,6 +1,10 @@
 package dev.llama3.spring.autoconfigure;
 
 import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.PrefixCache;
+import dev.llama3.spring.cache.CaffeinePrefixCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import dev.llama3.spring.ai.Llama3ChatOptions;
 import dev.llama3.spring.ai.Llama3Metrics;
@@ -11,6 +15,7 @@ import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -49,15 +54,37 @@ public class Llama3AutoConfiguration {
         return new Llama3TokenCountEstimator(engine.tokenizer());
     }
 
+    /** Keeps evaluated prompts so that the next turn of a conversation evaluates only its new tokens. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(PrefixCache.class)
+    @ConditionalOnBooleanProperty(name = Llama3Properties.PREFIX + ".cache.prefix.enabled", matchIfMissing = true)
+    public CaffeinePrefixCache llama3PrefixCache(Llama3Properties properties,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        long maxBytes = properties.getCache().getPrefix().getMaxBytes().toBytes();
+        if (maxBytes <= 0) {
+            throw new InvalidLlama3PropertyException(Llama3Properties.PREFIX + ".cache.prefix.max-bytes",
+                    properties.getCache().getPrefix().getMaxBytes(), "it must be positive",
+                    "Set it to e.g. 512MB, or set spring.ai.llama3.cache.prefix.enabled=false to turn the cache off.");
+        }
+        MeterRegistry registry = meterRegistry.getIfUnique();
+        CaffeinePrefixCache cache = new CaffeinePrefixCache(maxBytes, registry != null);
+        if (registry != null) {
+            CaffeineCacheMetrics.monitor(registry, cache.nativeCache(), "llama3.prefix");
+        }
+        return cache;
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public Llama3ChatModel llama3ChatModel(LlamaEngine engine, Llama3Properties properties,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ChatModelObservationConvention> observationConvention,
+            ObjectProvider<PrefixCache> prefixCache,
             ObjectProvider<Llama3Metrics> metrics) {
         Llama3PropertiesValidator.validateChat(properties.getChat());
         Llama3ChatModel model = Llama3ChatModel.builder()
                 .engine(engine)
+                .prefixCache(prefixCache.getIfUnique())
                 .options(toOptions(properties.getChat()))
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
                 .metrics(metrics.getIfUnique(() -> Llama3Metrics.NOOP))

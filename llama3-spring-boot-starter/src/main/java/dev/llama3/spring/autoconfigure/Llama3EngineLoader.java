@@ -7,7 +7,6 @@ import dev.llama3.tensor.ComputePool;
 import dev.llama3.tensor.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -68,37 +67,8 @@ final class Llama3EngineLoader {
 
     /** The configured path with a leading {@code ~} expanded, or a failure saying what is missing. */
     static Path modelPath(@Nullable String configured) {
-        if (configured == null || configured.isBlank()) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, null, "no model file is configured",
-                    "Set spring.ai.llama3.model.path to a Llama 3 GGUF file, e.g. "
-                            + "~/models/Llama-3.2-1B-Instruct-Q8_0.gguf, or set spring.ai.model.chat to another "
-                            + "provider to switch the Llama 3 chat model off.");
-        }
-        String text = configured.strip();
-        if (text.equals("~") || text.startsWith("~/")) {
-            text = System.getProperty("user.home") + text.substring(1);
-        }
-        Path path;
-        try {
-            path = Path.of(text).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "it is not a valid path: "
-                    + e.getMessage(), "Set it to the location of a GGUF file.", e);
-        }
-        if (Files.isDirectory(path)) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, path + " is a directory",
-                    "Set it to the GGUF file itself, e.g. " + path.resolve("Llama-3.2-1B-Instruct-Q8_0.gguf") + ".");
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, "no file at " + path,
-                    "Fix the path, or download a model first, e.g. Llama-3.2-1B-Instruct-Q8_0.gguf from Hugging "
-                            + "Face, and point spring.ai.llama3.model.path at it.");
-        }
-        if (!Files.isReadable(path)) {
-            throw new InvalidLlama3PropertyException(PATH_PROPERTY, configured, path + " is not readable",
-                    "Give this process read permission on the file.");
-        }
-        return path;
+        return ModelFile.resolve(PATH_PROPERTY, configured, "Llama 3", "Llama-3.2-1B-Instruct-Q8_0.gguf",
+                "or set spring.ai.model.chat to another provider to switch the Llama 3 chat model off");
     }
 
     /** The backend that will really run; only the CPU backend exists in this version. */

@@ -43,6 +43,8 @@ public class Llama3Properties {
 
     private final Chat chat = new Chat();
 
+    private final Cache cache = new Cache();
+
     public Model getModel() {
         return this.model;
     }
@@ -97,6 +99,49 @@ public class Llama3Properties {
 
     public Chat getChat() {
         return this.chat;
+    }
+
+    public Cache getCache() {
+        return this.cache;
+    }
+
+    /** Caches of the engine's work. */
+    public static class Cache {
+
+        private final Prefix prefix = new Prefix();
+
+        public Prefix getPrefix() {
+            return this.prefix;
+        }
+    }
+
+    /**
+     * The prompt-prefix KV cache: after each reply the conversation's keys and values are kept, so the next turn
+     * (or another conversation with the same system prompt and tools) evaluates only its new tokens.
+     */
+    public static class Prefix {
+
+        /** Whether to keep and reuse evaluated prompts. */
+        private boolean enabled = true;
+
+        /** Most memory the kept prompts may hold (off the Java heap); least recently used go first. */
+        private org.springframework.util.unit.DataSize maxBytes = org.springframework.util.unit.DataSize.ofMegabytes(512);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public org.springframework.util.unit.DataSize getMaxBytes() {
+            return this.maxBytes;
+        }
+
+        public void setMaxBytes(org.springframework.util.unit.DataSize maxBytes) {
+            this.maxBytes = maxBytes;
+        }
     }
 
     /** The model file. */

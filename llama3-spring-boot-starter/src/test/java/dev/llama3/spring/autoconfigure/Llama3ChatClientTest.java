@@ -119,8 +119,10 @@ class Llama3ChatClientTest {
                     .take(2).collectList().block(Duration.ofSeconds(30));
             assertThat(two).hasSize(2);
             await().atMost(Duration.ofSeconds(10)).until(() -> model.activeGenerations() == 0);
-            // The context holds 192 positions: without the cancellation about 180 tokens would follow.
-            assertThat(model.generatedTokens() - before).isLessThan(20);
+            // The context holds 192 positions: without the cancellation about 180 tokens would follow. The tiny model
+            // decodes thousands of tokens a second, so the tokens decoded while the cancellation travels from the
+            // subscriber to the session (a few milliseconds on a busy machine) are allowed for.
+            assertThat(model.generatedTokens() - before).isLessThan(60);
         });
     }
 

@@ -29,11 +29,27 @@ class Llama3PropertiesMetadataTest {
 
     @Test
     void everyPropertyIsDescribed() throws IOException {
-        Map<String, JsonNode> properties = properties();
+        Map<String, JsonNode> all = properties();
+        all.forEach((name, p) -> {
+            assertThat(p.has("description")).as("%s has a description", name).isTrue();
+            assertThat(p.get("description").asString()).as(name).hasSizeGreaterThan(20);
+        });
+        Map<String, JsonNode> properties = new LinkedHashMap<>(all);
+        properties.keySet().removeIf(name -> name.startsWith("spring.ai.llama3.guard."));
+        assertThat(all.keySet()).filteredOn(name -> name.startsWith("spring.ai.llama3.guard.")).contains(
+                "spring.ai.llama3.guard.enabled", "spring.ai.llama3.guard.model.path", "spring.ai.llama3.guard.checks",
+                "spring.ai.llama3.guard.threshold", "spring.ai.llama3.guard.categories.exclude",
+                "spring.ai.llama3.guard.categories.rename", "spring.ai.llama3.guard.categories.custom",
+                "spring.ai.llama3.guard.blocked-response", "spring.ai.llama3.guard.on-block",
+                "spring.ai.llama3.guard.fail-open", "spring.ai.llama3.guard.timeout",
+                "spring.ai.llama3.guard.cache.max-entries", "spring.ai.llama3.guard.cache.expire-after-write");
+        assertThat(all.get("spring.ai.llama3.guard.threshold").get("defaultValue").asDouble()).isEqualTo(0.5);
+        assertThat(all.get("spring.ai.llama3.guard.enabled").get("defaultValue").asBoolean()).isFalse();
         assertThat(properties.keySet()).containsExactlyInAnyOrder(
                 "spring.ai.llama3.model.path", "spring.ai.llama3.backend", "spring.ai.llama3.threads",
                 "spring.ai.llama3.context-length", "spring.ai.llama3.batch-size",
                 "spring.ai.llama3.max-batch-sequences", "spring.ai.llama3.kv-cache-type",
+                "spring.ai.llama3.cache.prefix.enabled", "spring.ai.llama3.cache.prefix.max-bytes",
                 "spring.ai.llama3.chat.temperature",
                 "spring.ai.llama3.chat.top-p", "spring.ai.llama3.chat.top-k", "spring.ai.llama3.chat.min-p",
                 "spring.ai.llama3.chat.max-tokens", "spring.ai.llama3.chat.repetition-penalty",
