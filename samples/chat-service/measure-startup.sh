@@ -10,11 +10,21 @@ model="${1:?usage: measure-startup.sh MODEL.gguf [PORT] [RUNS]}"
 port="${2:-18099}"
 runs="${3:-3}"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+pid=""
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid"
+        wait "$pid" 2>/dev/null || true
+    fi
+    rm -f "$log"
+}
+trap cleanup EXIT
 
 millis() { date +%s%3N; }
 log_millis() {  # the timestamp of the first log line matching $1, in epoch milliseconds
-    date -d "$(grep -m 1 -E "$1" "$log" | cut -c 1-24)" +%s%3N
+    local line
+    line="$(grep -m 1 -E "$1" "$log" || true)"
+    [ -n "$line" ] && date -d "$(cut -c 1-24 <<<"$line")" +%s%3N || echo "$start"
 }
 
 for ((run = 1; run <= runs; run++)); do
@@ -30,8 +40,9 @@ for ((run = 1; run <= runs; run++)); do
     done
     loaded="$(log_millis 'LlamaEngine +: Loaded')"
     started="$(log_millis 'Started ChatServiceApplication')"
-    load_ms="$(grep -m 1 -oE 'Loaded .* in [0-9]+ ms' "$log" | grep -oE '[0-9]+ ms$')"
+    load_ms="$(grep -m 1 -oE 'Loaded .* in [0-9]+ ms' "$log" | grep -oE '[0-9]+ ms$' || echo '?')"
     echo "run $run: JVM start -> model loaded $((loaded - start)) ms (engine load $load_ms), JVM start -> Started ChatServiceApplication $((started - start)) ms"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
+    pid=""
 done
