@@ -4,9 +4,9 @@ import dev.llama3.engine.LlamaEngine;
 import dev.llama3.spring.actuate.Llama3HealthIndicator;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = Llama3AutoConfiguration.class,
         beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass({HealthIndicator.class, LlamaEngine.class})
-@ConditionalOnBean(LlamaEngine.class)
+@ConditionalOnSingleCandidate(LlamaEngine.class)
 @ConditionalOnEnabledHealthIndicator("llama3")
 public class Llama3HealthContributorAutoConfiguration {
 
