@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,9 @@ public final class LlamaEngine implements AutoCloseable {
     private final EngineOptions options;
     private final int contextLength;
     private final ForwardScheduler scheduler;
+    private final String weightTypes;
+    /** Sessions created and not yet released (their KV caches are held). */
+    private final AtomicInteger openSessions = new AtomicInteger();
     private volatile boolean closed;
 
     private LlamaEngine(GgufFile gguf, LlamaModel model, Llama3Tokenizer tokenizer, ComputePool pool,
@@ -55,6 +59,7 @@ public final class LlamaEngine implements AutoCloseable {
         this.options = options;
         this.contextLength = contextLength;
         this.scheduler = new ForwardScheduler(model, pool, contextLength, options.batchSize(), options.maxBatchSequences());
+        this.weightTypes = typeMix(gguf);
     }
 
     /** Maps the file, checks that every tensor the model needs is present and supported, and starts the threads. */
@@ -85,7 +90,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             log.info("Loaded {} ({} MiB, {}) in {} ms: {} layers, dim {}, {} heads / {} KV heads, vocab {}, "
                             + "context {} ({} KV cache, {} MiB per session), {} threads, kernels: {}",
-                    path.getFileName(), Files.size(path) >> 20, typeMix(gguf), (System.nanoTime() - start) / 1_000_000,
+                    path.getFileName(), Files.size(path) >> 20, engine.weightTypes(), (System.nanoTime() - start) / 1_000_000,
                     c.blockCount(), c.embeddingLength(), c.headCount(), c.headCountKv(), c.vocabSize(), context,
                     options.kvCacheType(), engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
             return engine;
@@ -154,6 +159,26 @@ public final class LlamaEngine implements AutoCloseable {
         return KvCache.bytesFor(config(), contextLength, options.kvCacheType());
     }
 
+    /** The tensor types of the model file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */
+    public String weightTypes() {
+        return weightTypes;
+    }
+
+    /** Sessions opened with {@link #newSession()} whose KV cache is still held (not yet closed). */
+    public int openSessions() {
+        return openSessions.get();
+    }
+
+    /** Bytes held outside the Java heap by the KV caches of the {@linkplain #openSessions() open sessions}. */
+    public long kvCacheBytesInUse() {
+        return openSessions.get() * kvCacheBytesPerSession();
+    }
+
+    /** Whether {@link #close()} has been called; a closed engine opens no sessions. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** A request that stops at the chat format's end-of-turn tokens. */
     public GenerationRequest chatRequest(dev.llama3.sampling.SamplingOptions sampling, int maxTokens) {
         return new GenerationRequest(sampling, maxTokens, java.util.List.of(), chatFormat.stopTokens());
@@ -162,7 +187,14 @@ public final class LlamaEngine implements AutoCloseable {
     /** A new, empty conversation state (its own KV cache). */
     public Session newSession() {
         ensureOpen();
-        return new Session(this, contextLength, options.kvCacheType());
+        Session session = new Session(this, contextLength, options.kvCacheType());
+        openSessions.incrementAndGet();
+        return session;
+    }
+
+    /** Called once per session when its KV cache is released. */
+    void sessionReleased() {
+        openSessions.decrementAndGet();
     }
 
     ForwardScheduler scheduler() {

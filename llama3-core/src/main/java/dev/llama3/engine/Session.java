@@ -25,6 +25,7 @@ public final class Session implements AutoCloseable {
     /** Calls in progress (guarded by this): close() from another thread releases the cache when they end. */
     private int active;
     private boolean closeRequested;
+    private boolean released;
 
     Session(LlamaEngine engine, int contextLength, KvCacheType kvCacheType) {
         this.engine = engine;
@@ -387,7 +388,7 @@ public final class Session implements AutoCloseable {
             release = active == 0;
         }
         if (release) {
-            cache.close();
+            release();
         }
     }
 
@@ -407,8 +408,20 @@ public final class Session implements AutoCloseable {
             release = closeRequested && active == 0;
         }
         if (release) {
-            cache.close();
+            release();
         }
+    }
+
+    /** Frees the KV cache once, however many times close() and exit() get here. */
+    private void release() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        cache.close();
+        engine.sessionReleased();
     }
 
     @Override

@@ -90,6 +90,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     private final Scheduler streamScheduler;
     private final String modelName;
     private final Llama3RequestPlanner planner;
+    private final Llama3Metrics metrics;
     private ChatModelObservationConvention observationConvention = DEFAULT_OBSERVATION_CONVENTION;
 
     private final AtomicInteger activeGenerations = new AtomicInteger();
@@ -97,10 +98,11 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
 
     private Llama3ChatModel(LlamaEngine engine, Llama3ChatOptions options, ObservationRegistry observationRegistry,
             Scheduler streamScheduler, @Nullable PrefixCache prefixCache, ToolCallingManager toolCallingManager,
-            Clock clock) {
+            Clock clock, Llama3Metrics metrics) {
         this.engine = engine;
         this.planner = new Llama3RequestPlanner(engine.chatFormat(), toolCallingManager, clock);
         this.prefixCache = prefixCache;
+        this.metrics = metrics;
         this.modelName = modelName(engine);
         this.defaultOptions = options.getModel() != null ? options : options.mutate().model(this.modelName).build();
         this.observationRegistry = observationRegistry;
@@ -139,6 +141,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse call(Prompt prompt) {
+        GenerationClock clock = new GenerationClock();
         Prompt request = withEffectiveOptions(prompt);
         ChatModelObservationContext context = ChatModelObservationContext.builder()
                 .prompt(request)
@@ -149,7 +152,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                         this.observationRegistry)
                 .observe(() -> {
                     Plan plan = plan(request);
-                    GenerationResult result = generate(plan, TokenListener.NONE);
+                    GenerationResult result = generate(plan, clock.marking(TokenListener.NONE));
+                    recordMetrics(clock, false, result);
                     ChatResponse r = finalResponse(newId(), Llama3Reply.read(result.text(), plan.toolCalls()),
                             result);
                     context.setResponse(r);
@@ -161,6 +165,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     @Override
     public Flux<ChatResponse> stream(Prompt prompt) {
         return Flux.deferContextual(contextView -> {
+            GenerationClock clock = new GenerationClock();
             Prompt request = withEffectiveOptions(prompt);
             ChatModelObservationContext context = ChatModelObservationContext.builder()
                     .prompt(request)
@@ -175,7 +180,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             observation.start();
 
             String id = newId();
-            Flux<ChatResponse> chunks = Flux.<ChatResponse>create(sink -> streamInto(sink, request, id))
+            Flux<ChatResponse> chunks = Flux.<ChatResponse>create(sink -> streamInto(sink, request, id, clock))
                     // Generation blocks its thread until the reply is complete: keep it off the subscriber's.
                     .subscribeOn(this.streamScheduler)
                     .doOnError(observation::error)
@@ -190,13 +195,13 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
      * request has tools, a reply that turns out to be a call is held back and arrives whole in the last chunk (as its
      * tool call), so no piece of a call reaches the client as text.
      */
-    private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id) {
+    private void streamInto(FluxSink<ChatResponse> sink, Prompt request, String id, GenerationClock clock) {
         Plan plan = plan(request);
         if (sink.isCancelled()) {
             return;
         }
         ToolCallGate gate = new ToolCallGate(text -> sink.next(chunk(id, text)));
-        GenerationResult result = generate(plan, (tokenId, text) -> {
+        GenerationResult result = generate(plan, clock.marking((tokenId, text) -> {
             if (!text.isEmpty()) {
                 if (plan.toolCalls() != null) {
                     gate.accept(text);
@@ -207,7 +212,8 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             // Disposal also calls Session.cancel() (see generate); answering here makes the stop immediate when
             // the subscriber cancelled from inside sink.next on this very thread (take(n), a failing consumer).
             return !sink.isCancelled();
-        }, sink);
+        }), sink);
+        recordMetrics(clock, true, result);
         Llama3Reply last = gate.holding() ? Llama3Reply.read(result.text(), plan.toolCalls())
                 : Llama3Reply.text(gate.undecided());
         sink.next(finalResponse(id, last, result));
@@ -249,6 +255,15 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
                     result.promptNanos(), result.generationNanos());
         } finally {
             this.activeGenerations.decrementAndGet();
+        }
+    }
+
+    /** Hands the generation's figures to the {@link Llama3Metrics}; a failing recorder never fails the reply. */
+    private void recordMetrics(GenerationClock clock, boolean streaming, GenerationResult result) {
+        try {
+            this.metrics.generationCompleted(clock.stats(this.modelName, streaming, result));
+        } catch (RuntimeException e) {
+            log.warn("Recording the metrics of a generation failed", e);
         }
     }
 
@@ -375,7 +390,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
     }
 
     /** The GGUF's {@code general.name}, or the file name without its extension. */
-    static String modelName(LlamaEngine engine) {
+    public static String modelName(LlamaEngine engine) {
         return engine.gguf().findString("general.name").filter(n -> !n.isBlank()).orElseGet(() -> {
             Path file = engine.gguf().path().getFileName();
             String name = file == null ? "llama3" : file.toString();
@@ -394,6 +409,7 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
         private @Nullable PrefixCache prefixCache;
         private @Nullable ToolCallingManager toolCallingManager;
         private Clock clock = Clock.systemDefaultZone();
+        private Llama3Metrics metrics = Llama3Metrics.NOOP;
 
         private Builder() {}
 
@@ -444,13 +460,19 @@ public final class Llama3ChatModel implements ChatModel, StreamingChatModel {
             return this;
         }
 
+        /** Receives the figures of every finished generation (default: {@link Llama3Metrics#NOOP}). */
+        public Builder metrics(Llama3Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
         public Llama3ChatModel build() {
             if (this.engine == null) {
                 throw new IllegalStateException("a LlamaEngine is required: call engine(...) before build()");
             }
             return new Llama3ChatModel(this.engine, this.options, this.observationRegistry, this.streamScheduler,
                     this.prefixCache, this.toolCallingManager != null ? this.toolCallingManager
-                            : ToolCallingManager.builder().build(), this.clock);
+                            : ToolCallingManager.builder().build(), this.clock, this.metrics);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import dev.llama3.spring.ai.Llama3ChatOptions;
+import dev.llama3.spring.ai.Llama3Metrics;
 import dev.llama3.spring.ai.Llama3TokenCountEstimator;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.model.ChatModel;
@@ -79,13 +80,15 @@ public class Llama3AutoConfiguration {
     public Llama3ChatModel llama3ChatModel(LlamaEngine engine, Llama3Properties properties,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ChatModelObservationConvention> observationConvention,
-            ObjectProvider<PrefixCache> prefixCache, ObjectProvider<ToolCallingManager> toolCallingManager) {
+            ObjectProvider<PrefixCache> prefixCache, ObjectProvider<ToolCallingManager> toolCallingManager,
+            ObjectProvider<Llama3Metrics> metrics) {
         Llama3PropertiesValidator.validateChat(properties.getChat());
         Llama3ChatModel.Builder builder = Llama3ChatModel.builder()
                 .engine(engine)
                 .prefixCache(prefixCache.getIfUnique())
                 .options(toOptions(properties.getChat()))
-                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
+                .metrics(metrics.getIfUnique(() -> Llama3Metrics.NOOP));
         // Spring AI's tool-calling auto-configuration provides one; it resolves tool definitions here, while the
         // tools themselves run in ChatClient's ToolCallingAdvisor.
         toolCallingManager.ifUnique(builder::toolCallingManager);

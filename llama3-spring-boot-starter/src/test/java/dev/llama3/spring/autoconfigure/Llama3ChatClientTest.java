@@ -126,6 +126,24 @@ class Llama3ChatClientTest {
         });
     }
 
+    /** A client that goes away (disposal from another thread, as a web server does) while tools are offered. */
+    @Test
+    void disposingAStreamWithToolsFreesTheSession() {
+        runner(TestModels.tiny()).withPropertyValues("spring.ai.llama3.chat.max-tokens=1500",
+                "spring.ai.llama3.context-length=4096").run(context -> {
+            Llama3ChatModel model = context.getBean(Llama3ChatModel.class);
+            java.util.concurrent.CountDownLatch pieces = new java.util.concurrent.CountDownLatch(3);
+            reactor.core.Disposable subscription = client(context).prompt("Talk until the context is full")
+                    .tools(new Llama3ToolCallingTest.Weather()).stream().content()
+                    .subscribe(piece -> pieces.countDown());
+            assertThat(pieces.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long before = model.generatedTokens();
+            subscription.dispose();
+            await().atMost(Duration.ofSeconds(10)).until(() -> model.activeGenerations() == 0);
+            assertThat(model.generatedTokens() - before).isLessThan(60);
+        });
+    }
+
     @Test
     void optionsMergeBuiltInDefaultsThenPropertiesThenTheRequest() {
         runner(TestModels.tiny()).withPropertyValues("spring.ai.llama3.chat.top-k=12").run(context -> {

@@ -1,0 +1,63 @@
+package dev.llama3.samples.chat;
+
+import dev.llama3.model.ContextOverflowException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Errors as RFC 9457 problem details ({@code application/problem+json}): 400 for a missing or blank message, a prompt
+ * longer than the model's context, malformed JSON or a missing parameter (Spring MVC's own exceptions, through
+ * {@link ResponseEntityExceptionHandler}); 500 for anything else.
+ */
+@RestControllerAdvice
+class ChatErrors extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatErrors.class);
+
+    @ExceptionHandler(InvalidChatRequestException.class)
+    ProblemDetail invalidRequest(InvalidChatRequestException e) {
+        return problem(e);
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail failure(RuntimeException e) {
+        return problem(e);
+    }
+
+    /** The problem detail for {@code e} (used for failed requests and for the stream's error event). */
+    static ProblemDetail problem(Throwable e) {
+        if (e instanceof InvalidChatRequestException invalid) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, invalid.getMessage());
+            problem.setTitle(invalid.title());
+            return problem;
+        }
+        ContextOverflowException overflow = find(e, ContextOverflowException.class);
+        if (overflow != null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The prompt needs "
+                    + overflow.required() + " positions but the model's context holds " + overflow.capacity()
+                    + ": shorten the message or raise spring.ai.llama3.context-length.");
+            problem.setTitle("Prompt too long");
+            return problem;
+        }
+        log.error("Chat request failed", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "The model could not answer: " + e.getClass().getSimpleName());
+        problem.setTitle("Chat failed");
+        return problem;
+    }
+
+    private static <T extends Throwable> @Nullable T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
