@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every supported format is dotted in one pass over the row: each block is loaded once, unpacked to float lanes
  * in registers and multiplied into float32 accumulator lanes with FMA, without touching memory in between. Batched
  * products (prefill, several sessions' decode steps) of Q8_0, Q4_0, Q4_K and Q6_K go through register tiles: a
- * block of R rows is unpacked once and multiplied with T input vectors (4x4 for Q8_0, 2x8 for Q4_0, 2x4 for the
- * K-quants), and a single vector meets 4 (Q6_K: 2) rows at a time; F16, BF16 and Q5_K combine one row with four
+ * block of R rows is unpacked once and multiplied with T input vectors (4x4 for Q8_0, 2x8 for Q4_0, 2x4 for Q4_K,
+ * 1x4 for Q6_K), and a single vector meets 4 (Q6_K: 2) rows at a time; F16, BF16 and Q5_K combine one row with four
  * vectors. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256- and
  * 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
  * {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
@@ -622,15 +622,19 @@ final class VectorKernels implements DotKernels {
 
     private static void matmulTiled(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                     int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md)
+        // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md); Q6_K's unpacking is
+        // long, and its larger tiles (2x4, 4x1) exceed what C1 can compile, which leaves them interpreted (boxing
+        // every vector) until C2 gets to them
         int tr = switch (type) {
             case Q8_0 -> 4;
+            case Q6_K -> 1;
             default -> 2;
         };
         int tt = switch (type) {
             case Q4_0 -> 8;
             default -> 4;
         };
+        int dr = type == GgmlType.Q6_K ? 2 : 4; // rows per single-vector kernel
         int rowTile = (int) Math.max(4, Math.min(rowTo - rowFrom, ROW_TILE_BYTES / rowBytes)) & ~3;
         for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
             int r1 = Math.min(rowTo, r0 + rowTile);
@@ -645,7 +649,7 @@ final class VectorKernels implements DotKernels {
                         case Q8_0 -> mm4x4Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                         case Q4_0 -> mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                         case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                        default -> mm2x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                        default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                     }
                 }
                 for (; r < r1; r++) {
@@ -658,7 +662,6 @@ final class VectorKernels implements DotKernels {
             // vectors left over (all of them for a batch below the tile width, e.g. decode): 4 (Q6_K: 2) rows x 1 vector
             if (b < batch) {
                 int r = r0;
-                int dr = type == GgmlType.Q6_K ? 2 : 4; // 4 x 1 Q6_K is too large for C1 (it would stay interpreted)
                 for (; r + dr <= r1; r += dr) {
                     long off = r * rowBytes;
                     for (int v = b; v < batch; v++) {
@@ -993,19 +996,6 @@ final class VectorKernels implements DotKernels {
     //
     // Written out by a generator (see docs/performance.md, "Kernels"); edit the generator's output with care: per
     // (row, vector) pair every kernel of a type performs the same operations in the same order.
-    // mmRxT: rows off, off + rb, ... (R of them) times vectors x[x0 + t*xs ..] (T of them) -> out[o + t*os + r].
-    // mmRx1: the same for one vector -> out[o + r]. dotX: one row, one vector.
-    //
-    // Q8_0 block: f16 d, int8 q[32].  w_j = q_j * d
-    // Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 = high nibble - 8.  w = q * d
-    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
-    // Q4_K: f16 d, f16 dmin, 12 scale bytes, 128 quant bytes. Group g (64 values) = 32 bytes: low nibbles with
-    // sub-block 2g's (scale, min), then high nibbles with sub-block 2g+1's.  w = q * (d*sc) - (dmin*m), one FMA.
-    // Scale bytes (b = the 12 bytes, sub-block j): j < 4: sc = b[j] & 63, m = b[j+4] & 63; j >= 4:
-    // sc = (b[j+4] & 15) | (b[j-4] >> 6) << 4, m = (b[j+4] >> 4) | (b[j] >> 6) << 4 (b[0..7] = long s, b[8..11] = int t).
-    // Q6_K: ql[128], qh[64], int8 scales[16], f16 d. Half h (128 values), l = 0..31, k = 0..3:
-    // w[l + 32k] = (q - 32) * (d * sc[8h + l/16 + 2k]), q = nibble of ql[64h + l + 32(k&1)] (low for k < 2)
-    // | bits 2k..2k+1 of qh[32h + l] << 4.
 
     static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int x0) {
         long o0 = off;
@@ -2138,22 +2128,26 @@ final class VectorKernels implements DotKernels {
                     long is = 192 + 8L * h + l / 16;
                     for (int p = 0; p < PARTS; p++) {
                         int xi = x0 + i + 128 * h + l + p * L;
-                        FloatVector w00 = ((FloatVector) a0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
                         xv = FloatVector.fromArray(F, x, xi);
-                        c00 = w00.fma(xv, c00);
-                        FloatVector w01 = ((FloatVector) c0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) c0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
                         xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w01.fma(xv, c00);
-                        FloatVector w02 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
                         xv = FloatVector.fromArray(F, x, xi + 64);
-                        c00 = w02.fma(xv, c00);
-                        FloatVector w03 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
                         xv = FloatVector.fromArray(F, x, xi + 96);
-                        c00 = w03.fma(xv, c00);
+                        c00 = w0.fma(xv, c00);
                     }
                 }
             }
@@ -2190,34 +2184,42 @@ final class VectorKernels implements DotKernels {
                     long is = 192 + 8L * h + l / 16;
                     for (int p = 0; p < PARTS; p++) {
                         int xi = x0 + i + 128 * h + l + p * L;
-                        FloatVector w00 = ((FloatVector) a0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
-                        FloatVector w10 = ((FloatVector) a1.and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        FloatVector w1 = ((FloatVector) a1.and((byte) 0x0F)
+                                .or(e1.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 0)));
                         xv = FloatVector.fromArray(F, x, xi);
-                        c00 = w00.fma(xv, c00);
-                        c10 = w10.fma(xv, c10);
-                        FloatVector w01 = ((FloatVector) c0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
+                        w0 = ((FloatVector) c0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
-                        FloatVector w11 = ((FloatVector) c1.and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        w1 = ((FloatVector) c1.and((byte) 0x0F)
+                                .or(e1.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 2)));
                         xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w01.fma(xv, c00);
-                        c10 = w11.fma(xv, c10);
-                        FloatVector w02 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
-                        FloatVector w12 = ((FloatVector) a1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e1.and((byte) 0x30)).sub((byte) 32)
+                        w1 = ((FloatVector) a1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e1.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 4)));
                         xv = FloatVector.fromArray(F, x, xi + 64);
-                        c00 = w02.fma(xv, c00);
-                        c10 = w12.fma(xv, c10);
-                        FloatVector w03 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
-                        FloatVector w13 = ((FloatVector) c1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        w1 = ((FloatVector) c1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e1.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 6)));
                         xv = FloatVector.fromArray(F, x, xi + 96);
-                        c00 = w03.fma(xv, c00);
-                        c10 = w13.fma(xv, c10);
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
                     }
                 }
             }
@@ -2244,102 +2246,72 @@ final class VectorKernels implements DotKernels {
         out[o + 1] = c10.lane(0);
     }
 
-    static void mm2x4Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+    static void mm1x4Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
         long o0 = off;
-        long o1 = off + rb;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c02 = FloatVector.zero(F);
         FloatVector c03 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c11 = FloatVector.zero(F);
-        FloatVector c12 = FloatVector.zero(F);
-        FloatVector c13 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
             float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 208));
-            float d1 = Float.float16ToFloat(seg.get(SHORT_LE, o1 + 208));
             for (int h = 0; h < 2; h++) {
                 for (int l = 0; l < 32; l += BL) {
                     ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + l, LE);
                     ByteVector c0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + 32 + l, LE);
                     ByteVector e0 = ByteVector.fromMemorySegment(B, seg, o0 + 128 + 32L * h + l, LE);
-                    ByteVector a1 = ByteVector.fromMemorySegment(B, seg, o1 + 64L * h + l, LE);
-                    ByteVector c1 = ByteVector.fromMemorySegment(B, seg, o1 + 64L * h + 32 + l, LE);
-                    ByteVector e1 = ByteVector.fromMemorySegment(B, seg, o1 + 128 + 32L * h + l, LE);
                     long is = 192 + 8L * h + l / 16;
                     for (int p = 0; p < PARTS; p++) {
                         int xi = x0 + i + 128 * h + l + p * L;
-                        FloatVector w00 = ((FloatVector) a0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
-                        FloatVector w10 = ((FloatVector) a1.and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 0)));
                         xv = FloatVector.fromArray(F, x, xi);
-                        c00 = w00.fma(xv, c00);
-                        c10 = w10.fma(xv, c10);
+                        c00 = w0.fma(xv, c00);
                         xv = FloatVector.fromArray(F, x, xi + xs);
-                        c01 = w00.fma(xv, c01);
-                        c11 = w10.fma(xv, c11);
+                        c01 = w0.fma(xv, c01);
                         xv = FloatVector.fromArray(F, x, xi + 2 * xs);
-                        c02 = w00.fma(xv, c02);
-                        c12 = w10.fma(xv, c12);
+                        c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 3 * xs);
-                        c03 = w00.fma(xv, c03);
-                        c13 = w10.fma(xv, c13);
-                        FloatVector w01 = ((FloatVector) c0.and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) c0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
-                        FloatVector w11 = ((FloatVector) c1.and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 2)));
                         xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w01.fma(xv, c00);
-                        c10 = w11.fma(xv, c10);
+                        c00 = w0.fma(xv, c00);
                         xv = FloatVector.fromArray(F, x, xi + 32 + xs);
-                        c01 = w01.fma(xv, c01);
-                        c11 = w11.fma(xv, c11);
+                        c01 = w0.fma(xv, c01);
                         xv = FloatVector.fromArray(F, x, xi + 32 + 2 * xs);
-                        c02 = w01.fma(xv, c02);
-                        c12 = w11.fma(xv, c12);
+                        c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 32 + 3 * xs);
-                        c03 = w01.fma(xv, c03);
-                        c13 = w11.fma(xv, c13);
-                        FloatVector w02 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.and((byte) 0x30)).sub((byte) 32)
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
-                        FloatVector w12 = ((FloatVector) a1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e1.and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 4)));
                         xv = FloatVector.fromArray(F, x, xi + 64);
-                        c00 = w02.fma(xv, c00);
-                        c10 = w12.fma(xv, c10);
+                        c00 = w0.fma(xv, c00);
                         xv = FloatVector.fromArray(F, x, xi + 64 + xs);
-                        c01 = w02.fma(xv, c01);
-                        c11 = w12.fma(xv, c11);
+                        c01 = w0.fma(xv, c01);
                         xv = FloatVector.fromArray(F, x, xi + 64 + 2 * xs);
-                        c02 = w02.fma(xv, c02);
-                        c12 = w12.fma(xv, c12);
+                        c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 64 + 3 * xs);
-                        c03 = w02.fma(xv, c03);
-                        c13 = w12.fma(xv, c13);
-                        FloatVector w03 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
-                        FloatVector w13 = ((FloatVector) c1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(e1.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 6)));
                         xv = FloatVector.fromArray(F, x, xi + 96);
-                        c00 = w03.fma(xv, c00);
-                        c10 = w13.fma(xv, c10);
+                        c00 = w0.fma(xv, c00);
                         xv = FloatVector.fromArray(F, x, xi + 96 + xs);
-                        c01 = w03.fma(xv, c01);
-                        c11 = w13.fma(xv, c11);
+                        c01 = w0.fma(xv, c01);
                         xv = FloatVector.fromArray(F, x, xi + 96 + 2 * xs);
-                        c02 = w03.fma(xv, c02);
-                        c12 = w13.fma(xv, c12);
+                        c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 96 + 3 * xs);
-                        c03 = w03.fma(xv, c03);
-                        c13 = w13.fma(xv, c13);
+                        c03 = w0.fma(xv, c03);
                     }
                 }
             }
             o0 += 210;
-            o1 += 210;
         }
         c00 = c00.add(c00.rearrange(ROT_A));
         c00 = c00.add(c00.rearrange(ROT_B));
@@ -2350,15 +2322,6 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         out[o] = c00.lane(0);
-        c10 = c10.add(c10.rearrange(ROT_A));
-        c10 = c10.add(c10.rearrange(ROT_B));
-        if (L >= 8) {
-            c10 = c10.add(c10.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c10 = c10.add(c10.rearrange(ROT_D));
-        }
-        out[o + 1] = c10.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -2368,15 +2331,6 @@ final class VectorKernels implements DotKernels {
             c01 = c01.add(c01.rearrange(ROT_D));
         }
         out[o + os] = c01.lane(0);
-        c11 = c11.add(c11.rearrange(ROT_A));
-        c11 = c11.add(c11.rearrange(ROT_B));
-        if (L >= 8) {
-            c11 = c11.add(c11.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c11 = c11.add(c11.rearrange(ROT_D));
-        }
-        out[o + 1 + os] = c11.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -2386,15 +2340,6 @@ final class VectorKernels implements DotKernels {
             c02 = c02.add(c02.rearrange(ROT_D));
         }
         out[o + 2 * os] = c02.lane(0);
-        c12 = c12.add(c12.rearrange(ROT_A));
-        c12 = c12.add(c12.rearrange(ROT_B));
-        if (L >= 8) {
-            c12 = c12.add(c12.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c12 = c12.add(c12.rearrange(ROT_D));
-        }
-        out[o + 1 + 2 * os] = c12.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -2404,18 +2349,12 @@ final class VectorKernels implements DotKernels {
             c03 = c03.add(c03.rearrange(ROT_D));
         }
         out[o + 3 * os] = c03.lane(0);
-        c13 = c13.add(c13.rearrange(ROT_A));
-        c13 = c13.add(c13.rearrange(ROT_B));
-        if (L >= 8) {
-            c13 = c13.add(c13.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c13 = c13.add(c13.rearrange(ROT_D));
-        }
-        out[o + 1 + 3 * os] = c13.lane(0);
     }
 
     // ---------------------------------------------------------------- end of generated tiled kernels
+
+
+
 
 
 
