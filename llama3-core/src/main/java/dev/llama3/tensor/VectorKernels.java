@@ -622,19 +622,28 @@ final class VectorKernels implements DotKernels {
 
     private static void matmulTiled(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                     int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md); Q6_K's unpacking is
-        // long, and its larger tiles (2x4, 4x1) exceed what C1 can compile, which leaves them interpreted (boxing
-        // every vector) until C2 gets to them
+        // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md). Q6_K's unpacking is
+        // long: its larger tiles exceed what C1 can compile, which leaves them interpreted until C2 gets to them.
+        // The Q8_0/Q4_0 tiles are written for 512-bit vectors; elsewhere those types go row by row.
         int tr = switch (type) {
-            case Q8_0 -> 4;
             case Q6_K -> 1;
             default -> 2;
         };
         int tt = switch (type) {
-            case Q4_0 -> 8;
+            case Q8_0, Q4_0 -> L == 16 ? 8 : Integer.MAX_VALUE;
             default -> 4;
         };
-        int dr = type == GgmlType.Q6_K ? 2 : 4; // rows per single-vector kernel
+        if (batch < tt) {
+            // A single vector (decode) or a few: one row after the other, so that the weights stream from memory
+            // in address order (interleaving several rows' streams halves the bandwidth the prefetchers reach).
+            for (int r = rowFrom; r < rowTo; r++) {
+                long off = r * rowBytes;
+                for (int v = 0; v < batch; v++) {
+                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+                }
+            }
+            return;
+        }
         int rowTile = (int) Math.max(4, Math.min(rowTo - rowFrom, ROW_TILE_BYTES / rowBytes)) & ~3;
         for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
             int r1 = Math.min(rowTo, r0 + rowTile);
@@ -646,7 +655,7 @@ final class VectorKernels implements DotKernels {
                     long off = r * rowBytes;
                     int oo = b * rows + r;
                     switch (type) {
-                        case Q8_0 -> mm4x4Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                        case Q8_0 -> mm2x8Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                         case Q4_0 -> mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                         case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
                         default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
@@ -659,27 +668,11 @@ final class VectorKernels implements DotKernels {
                     }
                 }
             }
-            // vectors left over (all of them for a batch below the tile width, e.g. decode): 4 (Q6_K: 2) rows x 1 vector
-            if (b < batch) {
-                int r = r0;
-                for (; r + dr <= r1; r += dr) {
-                    long off = r * rowBytes;
-                    for (int v = b; v < batch; v++) {
-                        int xo = v * cols;
-                        int oo = v * rows + r;
-                        switch (type) {
-                            case Q8_0 -> mm4x1Q8_0(data, off, rowBytes, cols, x, xo, out, oo);
-                            case Q4_0 -> mm4x1Q4_0(data, off, rowBytes, cols, x, xo, out, oo);
-                            case Q4_K -> mm4x1Q4_K(data, off, rowBytes, cols, x, xo, out, oo);
-                            default -> mm2x1Q6_K(data, off, rowBytes, cols, x, xo, out, oo);
-                        }
-                    }
-                }
-                for (; r < r1; r++) {
-                    long off = r * rowBytes;
-                    for (int v = b; v < batch; v++) {
-                        out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
-                    }
+            // the vectors left over: row by row
+            for (int r = r0; r < r1; r++) {
+                long off = r * rowBytes;
+                for (int v = b; v < batch; v++) {
+                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
                 }
             }
         }
@@ -997,175 +990,124 @@ final class VectorKernels implements DotKernels {
     // Written out by a generator (see docs/performance.md, "Kernels"); edit the generator's output with care: per
     // (row, vector) pair every kernel of a type performs the same operations in the same order.
 
-    static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int x0) {
-        long o0 = off;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 32) {
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+    // Q8_0 block: f16 d, int8 q[32].  sum_j (q_j * d) * x_j  ~  d * sum_j q_j * x_j
+    static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
+            FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 32; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
                 for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) q0.convertShape(B2F, F, p)).mul(d0);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
+                    s = ((FloatVector) q.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
                 }
             }
-            o0 += 34;
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
         }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
         if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
+            acc = acc.add(acc.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
+            acc = acc.add(acc.rearrange(ROT_D));
         }
-        return c00.lane(0);
+        return acc.lane(0);
     }
 
-    static void mm4x1Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
-        long o0 = off;
-        long o1 = off + rb;
-        long o2 = off + 2 * rb;
-        long o3 = off + 3 * rb;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 32) {
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
-            for (int j = 0; j < 32; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2 + j, LE);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2 + j, LE);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2 + j, LE);
+    // Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 = high nibble - 8.
+    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
+    static float dotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .sub((byte) 8);
                 for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) q0.convertShape(B2F, F, p)).mul(d0);
-                    FloatVector w1 = ((FloatVector) q1.convertShape(B2F, F, p)).mul(d1);
-                    FloatVector w2 = ((FloatVector) q2.convertShape(B2F, F, p)).mul(d2);
-                    FloatVector w3 = ((FloatVector) q3.convertShape(B2F, F, p)).mul(d3);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    c20 = w2.fma(xv, c20);
-                    c30 = w3.fma(xv, c30);
+                    s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, p))
+                            .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
                 }
             }
-            o0 += 34;
-            o1 += 34;
-            o2 += 34;
-            o3 += 34;
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
         }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
         if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
+            acc = acc.add(acc.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
+            acc = acc.add(acc.rearrange(ROT_D));
         }
-        out[o] = c00.lane(0);
-        c10 = c10.add(c10.rearrange(ROT_A));
-        c10 = c10.add(c10.rearrange(ROT_B));
-        if (L >= 8) {
-            c10 = c10.add(c10.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c10 = c10.add(c10.rearrange(ROT_D));
-        }
-        out[o + 1] = c10.lane(0);
-        c20 = c20.add(c20.rearrange(ROT_A));
-        c20 = c20.add(c20.rearrange(ROT_B));
-        if (L >= 8) {
-            c20 = c20.add(c20.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c20 = c20.add(c20.rearrange(ROT_D));
-        }
-        out[o + 2] = c20.lane(0);
-        c30 = c30.add(c30.rearrange(ROT_A));
-        c30 = c30.add(c30.rearrange(ROT_B));
-        if (L >= 8) {
-            c30 = c30.add(c30.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c30 = c30.add(c30.rearrange(ROT_D));
-        }
-        out[o + 3] = c30.lane(0);
+        return acc.lane(0);
     }
 
-    static void mm4x4Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+    static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
         long o0 = off;
         long o1 = off + rb;
-        long o2 = off + 2 * rb;
-        long o3 = off + 3 * rb;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c02 = FloatVector.zero(F);
         FloatVector c03 = FloatVector.zero(F);
+        FloatVector c04 = FloatVector.zero(F);
+        FloatVector c05 = FloatVector.zero(F);
+        FloatVector c06 = FloatVector.zero(F);
+        FloatVector c07 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
         FloatVector c11 = FloatVector.zero(F);
         FloatVector c12 = FloatVector.zero(F);
         FloatVector c13 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c21 = FloatVector.zero(F);
-        FloatVector c22 = FloatVector.zero(F);
-        FloatVector c23 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector c31 = FloatVector.zero(F);
-        FloatVector c32 = FloatVector.zero(F);
-        FloatVector c33 = FloatVector.zero(F);
-        FloatVector xv;
+        FloatVector c14 = FloatVector.zero(F);
+        FloatVector c15 = FloatVector.zero(F);
+        FloatVector c16 = FloatVector.zero(F);
+        FloatVector c17 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
-            for (int j = 0; j < 32; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2 + j, LE);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2 + j, LE);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2 + j, LE);
-                for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) q0.convertShape(B2F, F, p)).mul(d0);
-                    FloatVector w1 = ((FloatVector) q1.convertShape(B2F, F, p)).mul(d1);
-                    FloatVector w2 = ((FloatVector) q2.convertShape(B2F, F, p)).mul(d2);
-                    FloatVector w3 = ((FloatVector) q3.convertShape(B2F, F, p)).mul(d3);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    c20 = w2.fma(xv, c20);
-                    c30 = w3.fma(xv, c30);
-                    xv = FloatVector.fromArray(F, x, xi + xs);
-                    c01 = w0.fma(xv, c01);
-                    c11 = w1.fma(xv, c11);
-                    c21 = w2.fma(xv, c21);
-                    c31 = w3.fma(xv, c31);
-                    xv = FloatVector.fromArray(F, x, xi + 2 * xs);
-                    c02 = w0.fma(xv, c02);
-                    c12 = w1.fma(xv, c12);
-                    c22 = w2.fma(xv, c22);
-                    c32 = w3.fma(xv, c32);
-                    xv = FloatVector.fromArray(F, x, xi + 3 * xs);
-                    c03 = w0.fma(xv, c03);
-                    c13 = w1.fma(xv, c13);
-                    c23 = w2.fma(xv, c23);
-                    c33 = w3.fma(xv, c33);
-                }
-            }
+            FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            x0v = FloatVector.fromArray(F, x, x0 + xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
+            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
+            x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
+            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
+            x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
+            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
+            x0v = FloatVector.fromArray(F, x, x0 + 4 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 4 * xs + i + 16);
+            c04 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c04);
+            c14 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c14);
+            x0v = FloatVector.fromArray(F, x, x0 + 5 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 5 * xs + i + 16);
+            c05 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c05);
+            c15 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c15);
+            x0v = FloatVector.fromArray(F, x, x0 + 6 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 6 * xs + i + 16);
+            c06 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c06);
+            c16 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c16);
+            x0v = FloatVector.fromArray(F, x, x0 + 7 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 7 * xs + i + 16);
+            c07 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c07);
+            c17 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c17);
             o0 += 34;
             o1 += 34;
-            o2 += 34;
-            o3 += 34;
         }
         c00 = c00.add(c00.rearrange(ROT_A));
         c00 = c00.add(c00.rearrange(ROT_B));
@@ -1185,24 +1127,6 @@ final class VectorKernels implements DotKernels {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
         out[o + 1] = c10.lane(0);
-        c20 = c20.add(c20.rearrange(ROT_A));
-        c20 = c20.add(c20.rearrange(ROT_B));
-        if (L >= 8) {
-            c20 = c20.add(c20.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c20 = c20.add(c20.rearrange(ROT_D));
-        }
-        out[o + 2] = c20.lane(0);
-        c30 = c30.add(c30.rearrange(ROT_A));
-        c30 = c30.add(c30.rearrange(ROT_B));
-        if (L >= 8) {
-            c30 = c30.add(c30.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c30 = c30.add(c30.rearrange(ROT_D));
-        }
-        out[o + 3] = c30.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -1221,24 +1145,6 @@ final class VectorKernels implements DotKernels {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
         out[o + 1 + os] = c11.lane(0);
-        c21 = c21.add(c21.rearrange(ROT_A));
-        c21 = c21.add(c21.rearrange(ROT_B));
-        if (L >= 8) {
-            c21 = c21.add(c21.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c21 = c21.add(c21.rearrange(ROT_D));
-        }
-        out[o + 2 + os] = c21.lane(0);
-        c31 = c31.add(c31.rearrange(ROT_A));
-        c31 = c31.add(c31.rearrange(ROT_B));
-        if (L >= 8) {
-            c31 = c31.add(c31.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c31 = c31.add(c31.rearrange(ROT_D));
-        }
-        out[o + 3 + os] = c31.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -1257,24 +1163,6 @@ final class VectorKernels implements DotKernels {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
         out[o + 1 + 2 * os] = c12.lane(0);
-        c22 = c22.add(c22.rearrange(ROT_A));
-        c22 = c22.add(c22.rearrange(ROT_B));
-        if (L >= 8) {
-            c22 = c22.add(c22.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c22 = c22.add(c22.rearrange(ROT_D));
-        }
-        out[o + 2 + 2 * os] = c22.lane(0);
-        c32 = c32.add(c32.rearrange(ROT_A));
-        c32 = c32.add(c32.rearrange(ROT_B));
-        if (L >= 8) {
-            c32 = c32.add(c32.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c32 = c32.add(c32.rearrange(ROT_D));
-        }
-        out[o + 3 + 2 * os] = c32.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -1293,155 +1181,78 @@ final class VectorKernels implements DotKernels {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
         out[o + 1 + 3 * os] = c13.lane(0);
-        c23 = c23.add(c23.rearrange(ROT_A));
-        c23 = c23.add(c23.rearrange(ROT_B));
+        c04 = c04.add(c04.rearrange(ROT_A));
+        c04 = c04.add(c04.rearrange(ROT_B));
         if (L >= 8) {
-            c23 = c23.add(c23.rearrange(ROT_C));
+            c04 = c04.add(c04.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c23 = c23.add(c23.rearrange(ROT_D));
+            c04 = c04.add(c04.rearrange(ROT_D));
         }
-        out[o + 2 + 3 * os] = c23.lane(0);
-        c33 = c33.add(c33.rearrange(ROT_A));
-        c33 = c33.add(c33.rearrange(ROT_B));
+        out[o + 4 * os] = c04.lane(0);
+        c14 = c14.add(c14.rearrange(ROT_A));
+        c14 = c14.add(c14.rearrange(ROT_B));
         if (L >= 8) {
-            c33 = c33.add(c33.rearrange(ROT_C));
+            c14 = c14.add(c14.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c33 = c33.add(c33.rearrange(ROT_D));
+            c14 = c14.add(c14.rearrange(ROT_D));
         }
-        out[o + 3 + 3 * os] = c33.lane(0);
-    }
-
-    static float dotQ4_0(MemorySegment seg, long off, int n, float[] x, int x0) {
-        long o0 = off;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 32) {
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
-            for (int j = 0; j < 16; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
-                ByteVector l0 = q0.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h0 = q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) l0.convertShape(B2F, F, p)).mul(d0);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
-                    w0 = ((FloatVector) h0.convertShape(B2F, F, p)).mul(d0);
-                    xv = FloatVector.fromArray(F, x, xi + 16);
-                    c00 = w0.fma(xv, c00);
-                }
-            }
-            o0 += 18;
-        }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
+        out[o + 1 + 4 * os] = c14.lane(0);
+        c05 = c05.add(c05.rearrange(ROT_A));
+        c05 = c05.add(c05.rearrange(ROT_B));
         if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
+            c05 = c05.add(c05.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
+            c05 = c05.add(c05.rearrange(ROT_D));
         }
-        return c00.lane(0);
-    }
-
-    static void mm4x1Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
-        long o0 = off;
-        long o1 = off + rb;
-        long o2 = off + 2 * rb;
-        long o3 = off + 3 * rb;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 32) {
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
-            for (int j = 0; j < 16; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
-                ByteVector l0 = q0.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h0 = q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2 + j, LE);
-                ByteVector l1 = q1.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h1 = q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2 + j, LE);
-                ByteVector l2 = q2.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h2 = q2.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2 + j, LE);
-                ByteVector l3 = q3.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h3 = q3.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) l0.convertShape(B2F, F, p)).mul(d0);
-                    FloatVector w1 = ((FloatVector) l1.convertShape(B2F, F, p)).mul(d1);
-                    FloatVector w2 = ((FloatVector) l2.convertShape(B2F, F, p)).mul(d2);
-                    FloatVector w3 = ((FloatVector) l3.convertShape(B2F, F, p)).mul(d3);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    c20 = w2.fma(xv, c20);
-                    c30 = w3.fma(xv, c30);
-                    w0 = ((FloatVector) h0.convertShape(B2F, F, p)).mul(d0);
-                    w1 = ((FloatVector) h1.convertShape(B2F, F, p)).mul(d1);
-                    w2 = ((FloatVector) h2.convertShape(B2F, F, p)).mul(d2);
-                    w3 = ((FloatVector) h3.convertShape(B2F, F, p)).mul(d3);
-                    xv = FloatVector.fromArray(F, x, xi + 16);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    c20 = w2.fma(xv, c20);
-                    c30 = w3.fma(xv, c30);
-                }
-            }
-            o0 += 18;
-            o1 += 18;
-            o2 += 18;
-            o3 += 18;
-        }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
+        out[o + 5 * os] = c05.lane(0);
+        c15 = c15.add(c15.rearrange(ROT_A));
+        c15 = c15.add(c15.rearrange(ROT_B));
         if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
+            c15 = c15.add(c15.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
+            c15 = c15.add(c15.rearrange(ROT_D));
         }
-        out[o] = c00.lane(0);
-        c10 = c10.add(c10.rearrange(ROT_A));
-        c10 = c10.add(c10.rearrange(ROT_B));
+        out[o + 1 + 5 * os] = c15.lane(0);
+        c06 = c06.add(c06.rearrange(ROT_A));
+        c06 = c06.add(c06.rearrange(ROT_B));
         if (L >= 8) {
-            c10 = c10.add(c10.rearrange(ROT_C));
+            c06 = c06.add(c06.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c10 = c10.add(c10.rearrange(ROT_D));
+            c06 = c06.add(c06.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
-        c20 = c20.add(c20.rearrange(ROT_A));
-        c20 = c20.add(c20.rearrange(ROT_B));
+        out[o + 6 * os] = c06.lane(0);
+        c16 = c16.add(c16.rearrange(ROT_A));
+        c16 = c16.add(c16.rearrange(ROT_B));
         if (L >= 8) {
-            c20 = c20.add(c20.rearrange(ROT_C));
+            c16 = c16.add(c16.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c20 = c20.add(c20.rearrange(ROT_D));
+            c16 = c16.add(c16.rearrange(ROT_D));
         }
-        out[o + 2] = c20.lane(0);
-        c30 = c30.add(c30.rearrange(ROT_A));
-        c30 = c30.add(c30.rearrange(ROT_B));
+        out[o + 1 + 6 * os] = c16.lane(0);
+        c07 = c07.add(c07.rearrange(ROT_A));
+        c07 = c07.add(c07.rearrange(ROT_B));
         if (L >= 8) {
-            c30 = c30.add(c30.rearrange(ROT_C));
+            c07 = c07.add(c07.rearrange(ROT_C));
         }
         if (L >= 16) {
-            c30 = c30.add(c30.rearrange(ROT_D));
+            c07 = c07.add(c07.rearrange(ROT_D));
         }
-        out[o + 3] = c30.lane(0);
+        out[o + 7 * os] = c07.lane(0);
+        c17 = c17.add(c17.rearrange(ROT_A));
+        c17 = c17.add(c17.rearrange(ROT_B));
+        if (L >= 8) {
+            c17 = c17.add(c17.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c17 = c17.add(c17.rearrange(ROT_D));
+        }
+        out[o + 1 + 7 * os] = c17.lane(0);
     }
 
     static void mm2x8Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
@@ -1464,75 +1275,52 @@ final class VectorKernels implements DotKernels {
         FloatVector c15 = FloatVector.zero(F);
         FloatVector c16 = FloatVector.zero(F);
         FloatVector c17 = FloatVector.zero(F);
-        FloatVector xv;
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
+            FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
-            for (int j = 0; j < 16; j += BL) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2 + j, LE);
-                ByteVector l0 = q0.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h0 = q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2 + j, LE);
-                ByteVector l1 = q1.and((byte) 0x0F).sub((byte) 8);
-                ByteVector h1 = q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                for (int p = 0; p < PARTS; p++) {
-                    int xi = x0 + i + j + p * L;
-                    FloatVector w0 = ((FloatVector) l0.convertShape(B2F, F, p)).mul(d0);
-                    FloatVector w1 = ((FloatVector) l1.convertShape(B2F, F, p)).mul(d1);
-                    xv = FloatVector.fromArray(F, x, xi);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    xv = FloatVector.fromArray(F, x, xi + xs);
-                    c01 = w0.fma(xv, c01);
-                    c11 = w1.fma(xv, c11);
-                    xv = FloatVector.fromArray(F, x, xi + 2 * xs);
-                    c02 = w0.fma(xv, c02);
-                    c12 = w1.fma(xv, c12);
-                    xv = FloatVector.fromArray(F, x, xi + 3 * xs);
-                    c03 = w0.fma(xv, c03);
-                    c13 = w1.fma(xv, c13);
-                    xv = FloatVector.fromArray(F, x, xi + 4 * xs);
-                    c04 = w0.fma(xv, c04);
-                    c14 = w1.fma(xv, c14);
-                    xv = FloatVector.fromArray(F, x, xi + 5 * xs);
-                    c05 = w0.fma(xv, c05);
-                    c15 = w1.fma(xv, c15);
-                    xv = FloatVector.fromArray(F, x, xi + 6 * xs);
-                    c06 = w0.fma(xv, c06);
-                    c16 = w1.fma(xv, c16);
-                    xv = FloatVector.fromArray(F, x, xi + 7 * xs);
-                    c07 = w0.fma(xv, c07);
-                    c17 = w1.fma(xv, c17);
-                    w0 = ((FloatVector) h0.convertShape(B2F, F, p)).mul(d0);
-                    w1 = ((FloatVector) h1.convertShape(B2F, F, p)).mul(d1);
-                    xv = FloatVector.fromArray(F, x, xi + 16);
-                    c00 = w0.fma(xv, c00);
-                    c10 = w1.fma(xv, c10);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + xs);
-                    c01 = w0.fma(xv, c01);
-                    c11 = w1.fma(xv, c11);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 2 * xs);
-                    c02 = w0.fma(xv, c02);
-                    c12 = w1.fma(xv, c12);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 3 * xs);
-                    c03 = w0.fma(xv, c03);
-                    c13 = w1.fma(xv, c13);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 4 * xs);
-                    c04 = w0.fma(xv, c04);
-                    c14 = w1.fma(xv, c14);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 5 * xs);
-                    c05 = w0.fma(xv, c05);
-                    c15 = w1.fma(xv, c15);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 6 * xs);
-                    c06 = w0.fma(xv, c06);
-                    c16 = w1.fma(xv, c16);
-                    xv = FloatVector.fromArray(F, x, xi + 16 + 7 * xs);
-                    c07 = w0.fma(xv, c07);
-                    c17 = w1.fma(xv, c17);
-                }
-            }
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
+            FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            x0v = FloatVector.fromArray(F, x, x0 + xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
+            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
+            x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
+            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
+            x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
+            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
+            x0v = FloatVector.fromArray(F, x, x0 + 4 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 4 * xs + i + 16);
+            c04 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c04);
+            c14 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c14);
+            x0v = FloatVector.fromArray(F, x, x0 + 5 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 5 * xs + i + 16);
+            c05 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c05);
+            c15 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c15);
+            x0v = FloatVector.fromArray(F, x, x0 + 6 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 6 * xs + i + 16);
+            c06 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c06);
+            c16 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c16);
+            x0v = FloatVector.fromArray(F, x, x0 + 7 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 7 * xs + i + 16);
+            c07 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c07);
+            c17 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c17);
             o0 += 18;
             o1 += 18;
         }
@@ -1739,197 +1527,6 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         return c00.lane(0);
-    }
-
-    static void mm4x1Q4_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
-        long o0 = off;
-        long o1 = off + rb;
-        long o2 = off + 2 * rb;
-        long o3 = off + 3 * rb;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 256) {
-            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
-            float m0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 2));
-            long s0 = seg.get(LONG_LE, o0 + 4);
-            int t0 = seg.get(INT_LE, o0 + 12);
-            float d1 = Float.float16ToFloat(seg.get(SHORT_LE, o1));
-            float m1 = Float.float16ToFloat(seg.get(SHORT_LE, o1 + 2));
-            long s1 = seg.get(LONG_LE, o1 + 4);
-            int t1 = seg.get(INT_LE, o1 + 12);
-            float d2 = Float.float16ToFloat(seg.get(SHORT_LE, o2));
-            float m2 = Float.float16ToFloat(seg.get(SHORT_LE, o2 + 2));
-            long s2 = seg.get(LONG_LE, o2 + 4);
-            int t2 = seg.get(INT_LE, o2 + 12);
-            float d3 = Float.float16ToFloat(seg.get(SHORT_LE, o3));
-            float m3 = Float.float16ToFloat(seg.get(SHORT_LE, o3 + 2));
-            long s3 = seg.get(LONG_LE, o3 + 4);
-            int t3 = seg.get(INT_LE, o3 + 12);
-            for (int g = 0; g < 4; g++) {
-                int sa0;
-                int ma0;
-                int sb0;
-                int mb0;
-                if (g < 2) {
-                    sa0 = (int) (s0 >>> (16 * g)) & 63;
-                    sb0 = (int) (s0 >>> (16 * g + 8)) & 63;
-                    ma0 = (int) (s0 >>> (16 * g + 32)) & 63;
-                    mb0 = (int) (s0 >>> (16 * g + 40)) & 63;
-                } else {
-                    int u = t0 >>> (16 * (g - 2));
-                    int lo = (int) (s0 >>> (16 * (g - 2)));
-                    int hi = (int) (s0 >>> (16 * g));
-                    sa0 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
-                    ma0 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sb0 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    mb0 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector da0 = FloatVector.broadcast(F, d0 * sa0);
-                FloatVector na0 = FloatVector.broadcast(F, -(m0 * ma0));
-                FloatVector db0 = FloatVector.broadcast(F, d0 * sb0);
-                FloatVector nb0 = FloatVector.broadcast(F, -(m0 * mb0));
-                int sa1;
-                int ma1;
-                int sb1;
-                int mb1;
-                if (g < 2) {
-                    sa1 = (int) (s1 >>> (16 * g)) & 63;
-                    sb1 = (int) (s1 >>> (16 * g + 8)) & 63;
-                    ma1 = (int) (s1 >>> (16 * g + 32)) & 63;
-                    mb1 = (int) (s1 >>> (16 * g + 40)) & 63;
-                } else {
-                    int u = t1 >>> (16 * (g - 2));
-                    int lo = (int) (s1 >>> (16 * (g - 2)));
-                    int hi = (int) (s1 >>> (16 * g));
-                    sa1 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
-                    ma1 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sb1 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    mb1 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector da1 = FloatVector.broadcast(F, d1 * sa1);
-                FloatVector na1 = FloatVector.broadcast(F, -(m1 * ma1));
-                FloatVector db1 = FloatVector.broadcast(F, d1 * sb1);
-                FloatVector nb1 = FloatVector.broadcast(F, -(m1 * mb1));
-                int sa2;
-                int ma2;
-                int sb2;
-                int mb2;
-                if (g < 2) {
-                    sa2 = (int) (s2 >>> (16 * g)) & 63;
-                    sb2 = (int) (s2 >>> (16 * g + 8)) & 63;
-                    ma2 = (int) (s2 >>> (16 * g + 32)) & 63;
-                    mb2 = (int) (s2 >>> (16 * g + 40)) & 63;
-                } else {
-                    int u = t2 >>> (16 * (g - 2));
-                    int lo = (int) (s2 >>> (16 * (g - 2)));
-                    int hi = (int) (s2 >>> (16 * g));
-                    sa2 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
-                    ma2 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sb2 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    mb2 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector da2 = FloatVector.broadcast(F, d2 * sa2);
-                FloatVector na2 = FloatVector.broadcast(F, -(m2 * ma2));
-                FloatVector db2 = FloatVector.broadcast(F, d2 * sb2);
-                FloatVector nb2 = FloatVector.broadcast(F, -(m2 * mb2));
-                int sa3;
-                int ma3;
-                int sb3;
-                int mb3;
-                if (g < 2) {
-                    sa3 = (int) (s3 >>> (16 * g)) & 63;
-                    sb3 = (int) (s3 >>> (16 * g + 8)) & 63;
-                    ma3 = (int) (s3 >>> (16 * g + 32)) & 63;
-                    mb3 = (int) (s3 >>> (16 * g + 40)) & 63;
-                } else {
-                    int u = t3 >>> (16 * (g - 2));
-                    int lo = (int) (s3 >>> (16 * (g - 2)));
-                    int hi = (int) (s3 >>> (16 * g));
-                    sa3 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
-                    ma3 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sb3 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    mb3 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector da3 = FloatVector.broadcast(F, d3 * sa3);
-                FloatVector na3 = FloatVector.broadcast(F, -(m3 * ma3));
-                FloatVector db3 = FloatVector.broadcast(F, d3 * sb3);
-                FloatVector nb3 = FloatVector.broadcast(F, -(m3 * mb3));
-                for (int j = 0; j < 32; j += BL) {
-                    ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16 + 32L * g + j, LE);
-                    ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 16 + 32L * g + j, LE);
-                    ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 16 + 32L * g + j, LE);
-                    ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 16 + 32L * g + j, LE);
-                    for (int p = 0; p < PARTS; p++) {
-                        int xi = x0 + i + 64 * g + j + p * L;
-                        FloatVector w0 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da0, na0);
-                        FloatVector w1 = ((FloatVector) q1.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da1, na1);
-                        FloatVector w2 = ((FloatVector) q2.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da2, na2);
-                        FloatVector w3 = ((FloatVector) q3.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da3, na3);
-                        xv = FloatVector.fromArray(F, x, xi);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                        c20 = w2.fma(xv, c20);
-                        c30 = w3.fma(xv, c30);
-                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .convertShape(B2F, F, p)).fma(db0, nb0);
-                        w1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .convertShape(B2F, F, p)).fma(db1, nb1);
-                        w2 = ((FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .convertShape(B2F, F, p)).fma(db2, nb2);
-                        w3 = ((FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .convertShape(B2F, F, p)).fma(db3, nb3);
-                        xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                        c20 = w2.fma(xv, c20);
-                        c30 = w3.fma(xv, c30);
-                    }
-                }
-            }
-            o0 += 144;
-            o1 += 144;
-            o2 += 144;
-            o3 += 144;
-        }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
-        if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
-        }
-        out[o] = c00.lane(0);
-        c10 = c10.add(c10.rearrange(ROT_A));
-        c10 = c10.add(c10.rearrange(ROT_B));
-        if (L >= 8) {
-            c10 = c10.add(c10.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c10 = c10.add(c10.rearrange(ROT_D));
-        }
-        out[o + 1] = c10.lane(0);
-        c20 = c20.add(c20.rearrange(ROT_A));
-        c20 = c20.add(c20.rearrange(ROT_B));
-        if (L >= 8) {
-            c20 = c20.add(c20.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c20 = c20.add(c20.rearrange(ROT_D));
-        }
-        out[o + 2] = c20.lane(0);
-        c30 = c30.add(c30.rearrange(ROT_A));
-        c30 = c30.add(c30.rearrange(ROT_B));
-        if (L >= 8) {
-            c30 = c30.add(c30.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c30 = c30.add(c30.rearrange(ROT_D));
-        }
-        out[o + 3] = c30.lane(0);
     }
 
     static void mm2x4Q4_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
@@ -2164,88 +1761,6 @@ final class VectorKernels implements DotKernels {
         return c00.lane(0);
     }
 
-    static void mm2x1Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
-        long o0 = off;
-        long o1 = off + rb;
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector xv;
-        for (int i = 0; i < n; i += 256) {
-            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 208));
-            float d1 = Float.float16ToFloat(seg.get(SHORT_LE, o1 + 208));
-            for (int h = 0; h < 2; h++) {
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + l, LE);
-                    ByteVector c0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + 32 + l, LE);
-                    ByteVector e0 = ByteVector.fromMemorySegment(B, seg, o0 + 128 + 32L * h + l, LE);
-                    ByteVector a1 = ByteVector.fromMemorySegment(B, seg, o1 + 64L * h + l, LE);
-                    ByteVector c1 = ByteVector.fromMemorySegment(B, seg, o1 + 64L * h + 32 + l, LE);
-                    ByteVector e1 = ByteVector.fromMemorySegment(B, seg, o1 + 128 + 32L * h + l, LE);
-                    long is = 192 + 8L * h + l / 16;
-                    for (int p = 0; p < PARTS; p++) {
-                        int xi = x0 + i + 128 * h + l + p * L;
-                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
-                        FloatVector w1 = ((FloatVector) a1.and((byte) 0x0F)
-                                .or(e1.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 0)));
-                        xv = FloatVector.fromArray(F, x, xi);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                        w0 = ((FloatVector) c0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
-                        w1 = ((FloatVector) c1.and((byte) 0x0F)
-                                .or(e1.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 2)));
-                        xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e0.and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
-                        w1 = ((FloatVector) a1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e1.and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 4)));
-                        xv = FloatVector.fromArray(F, x, xi + 64);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
-                        w1 = ((FloatVector) c1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e1.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d1 * seg.get(JAVA_BYTE, o1 + is + 6)));
-                        xv = FloatVector.fromArray(F, x, xi + 96);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
-                    }
-                }
-            }
-            o0 += 210;
-            o1 += 210;
-        }
-        c00 = c00.add(c00.rearrange(ROT_A));
-        c00 = c00.add(c00.rearrange(ROT_B));
-        if (L >= 8) {
-            c00 = c00.add(c00.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c00 = c00.add(c00.rearrange(ROT_D));
-        }
-        out[o] = c00.lane(0);
-        c10 = c10.add(c10.rearrange(ROT_A));
-        c10 = c10.add(c10.rearrange(ROT_B));
-        if (L >= 8) {
-            c10 = c10.add(c10.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c10 = c10.add(c10.rearrange(ROT_D));
-        }
-        out[o + 1] = c10.lane(0);
-    }
-
     static void mm1x4Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
         long o0 = off;
@@ -2352,6 +1867,7 @@ final class VectorKernels implements DotKernels {
     }
 
     // ---------------------------------------------------------------- end of generated tiled kernels
+
 
 
 
