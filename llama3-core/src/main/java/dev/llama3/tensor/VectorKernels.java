@@ -985,10 +985,7 @@ final class VectorKernels implements DotKernels {
         out[o0 + 3 * os] = d.lane(0);
     }
 
-    // ---------------------------------------------------------------- generated tiled kernels
-    //
-    // Written out by a generator (see docs/performance.md, "Kernels"); edit the generator's output with care: per
-    // (row, vector) pair every kernel of a type performs the same operations in the same order.
+    // ---------------------------------------------------------------- Q8_0 and Q4_0, one row
 
     // Q8_0 block: f16 d, int8 q[32].  sum_j (q_j * d) * x_j  ~  d * sum_j q_j * x_j
     static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
@@ -1043,6 +1040,25 @@ final class VectorKernels implements DotKernels {
         }
         return acc.lane(0);
     }
+
+    // ---------------------------------------------------------------- generated tiled kernels
+    //
+    // Written out by tools/gen_tiled_kernels.py (change the generator and rerun it rather than editing by hand): per
+    // (row, vector) pair every kernel of a type performs the same operations in the same order.
+    // mmRxT: rows off, off + rb, ... (R of them) times vectors x[x0 + t*xs ..] (T of them) -> out[o + t*os + r].
+    // dotX: one row, one vector.
+    //
+    // Q8_0 block: f16 d, int8 q[32]. Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 =
+    // high nibble - 8. Both (512-bit only): per (row, vector) and block, s = fma(q[16..31], x[16..31],
+    // fma(q[0..15], x[0..15], 0)), then acc = fma(s, d, acc), exactly as dotQ8_0/dotQ4_0 at 16 lanes.
+    // Q4_K: f16 d, f16 dmin, 12 scale bytes, 128 quant bytes. Group g (64 values) = 32 bytes: low nibbles with
+    // sub-block 2g's (scale, min), then high nibbles with sub-block 2g+1's.  w = q * (d*sc) - (dmin*m), one FMA.
+    // Scale bytes (b = the 12 bytes, sub-block j): j < 4: sc = b[j] & 63, m = b[j+4] & 63; j >= 4:
+    // sc = (b[j+4] & 15) | (b[j-4] >> 6) << 4, m = (b[j+4] >> 4) | (b[j] >> 6) << 4 (b[0..7] = long s, b[8..11] = int t).
+    // Q6_K: ql[128], qh[64], int8 scales[16], f16 d. Half h (128 values), l = 0..31, k = 0..3:
+    // w[l + 32k] = (q - 32) * (d * sc[8h + l/16 + 2k]), q = nibble of ql[64h + l + 32(k&1)] (low for k < 2)
+    // | bits 2k..2k+1 of qh[32h + l] << 4.
+    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
@@ -1865,13 +1881,5 @@ final class VectorKernels implements DotKernels {
         }
         out[o + 3 * os] = c03.lane(0);
     }
-
     // ---------------------------------------------------------------- end of generated tiled kernels
-
-
-
-
-
-
-
 }
