@@ -608,7 +608,16 @@ final class VectorKernels implements DotKernels {
     public void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                            int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         switch (type) {
-            case Q8_0, Q4_0, Q4_K, Q6_K -> matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            case Q8_0, Q4_0 -> {
+                if (L == 16) {
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else if (batch >= 4) {
+                    matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else {
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out); // row by row
+                }
+            }
+            case Q4_K, Q6_K -> matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
             case F16, BF16, Q5_K -> {
                 if (batch >= 4) {
                     matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
@@ -624,13 +633,13 @@ final class VectorKernels implements DotKernels {
                                     int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md). Q6_K's unpacking is
         // long: its larger tiles exceed what C1 can compile, which leaves them interpreted until C2 gets to them.
-        // The Q8_0/Q4_0 tiles are written for 512-bit vectors; elsewhere those types go row by row.
+        // The Q8_0/Q4_0 tiles are written for 512-bit vectors; narrower ones use the 1 x 4 kernels (matmulFour).
         int tr = switch (type) {
             case Q6_K -> 1;
             default -> 2;
         };
         int tt = switch (type) {
-            case Q8_0, Q4_0 -> L == 16 ? 8 : Integer.MAX_VALUE;
+            case Q8_0, Q4_0 -> 8; // only used for 512-bit vectors
             default -> 4;
         };
         if (batch < tt) {
@@ -687,7 +696,8 @@ final class VectorKernels implements DotKernels {
         };
     }
 
-    // one row x four vectors (F16, BF16, Q5_K): per vector, exactly the operations of the single-vector kernel
+    // one row x four vectors (F16, BF16, Q5_K; Q8_0 and Q4_0 below 512 bits): per vector, exactly the operations
+    // of the single-vector kernel
     private void matmulFour(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                             int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         int rowTile = DotKernels.rowTile(rowBytes);
@@ -705,6 +715,8 @@ final class VectorKernels implements DotKernels {
                         switch (type) {
                             case F16 -> dot4F16(data, off, cols, x, xo, cols, out, oo, rows);
                             case BF16 -> dot4BF16(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q8_0 -> dot4Q8_0(data, off, cols, x, xo, cols, out, oo, rows);
+                            case Q4_0 -> dot4Q4_0(data, off, cols, x, xo, cols, out, oo, rows);
                             default -> dot4Q5_K(data, off, cols, x, xo, cols, out, oo, rows);
                         }
                     }
@@ -877,6 +889,144 @@ final class VectorKernels implements DotKernels {
             out[o0 + 2 * os] += w * x[x0 + 2 * xs + i];
             out[o0 + 3 * os] += w * x[x0 + 3 * xs + i];
         }
+    }
+
+    static void dot4Q8_0(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 32, off += 34) {
+            FloatVector sa = FloatVector.zero(F);
+            FloatVector sb = FloatVector.zero(F);
+            FloatVector sc = FloatVector.zero(F);
+            FloatVector sd = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector w = (FloatVector) q.convertShape(B2F, F, p);
+                    int xi = x0 + i + j + p * L;
+                    sa = w.fma(FloatVector.fromArray(F, x, xi), sa);
+                    sb = w.fma(FloatVector.fromArray(F, x, xi + xs), sb);
+                    sc = w.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
+                    sd = w.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
+                }
+            }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            a = sa.fma(scale, a);
+            b = sb.fma(scale, b);
+            c = sc.fma(scale, c);
+            d = sd.fma(scale, d);
+        }
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
+    }
+
+    static void dot4Q4_0(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = FloatVector.zero(F);
+        FloatVector c = FloatVector.zero(F);
+        FloatVector d = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 32, off += 18) {
+            FloatVector sa = FloatVector.zero(F);
+            FloatVector sb = FloatVector.zero(F);
+            FloatVector sc = FloatVector.zero(F);
+            FloatVector sd = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .sub((byte) 8);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
+                    FloatVector wh = (FloatVector) hi.convertShape(B2F, F, p);
+                    int xi = x0 + i + j + p * L;
+                    sa = wl.fma(FloatVector.fromArray(F, x, xi), sa);
+                    sa = wh.fma(FloatVector.fromArray(F, x, xi + 16), sa);
+                    sb = wl.fma(FloatVector.fromArray(F, x, xi + xs), sb);
+                    sb = wh.fma(FloatVector.fromArray(F, x, xi + xs + 16), sb);
+                    sc = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
+                    sc = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 16), sc);
+                    sd = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
+                    sd = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 16), sd);
+                }
+            }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            a = sa.fma(scale, a);
+            b = sb.fma(scale, b);
+            c = sc.fma(scale, c);
+            d = sd.fma(scale, d);
+        }
+        a = a.add(a.rearrange(ROT_A));
+        a = a.add(a.rearrange(ROT_B));
+        if (L >= 8) {
+            a = a.add(a.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            a = a.add(a.rearrange(ROT_D));
+        }
+        out[o0] = a.lane(0);
+        b = b.add(b.rearrange(ROT_A));
+        b = b.add(b.rearrange(ROT_B));
+        if (L >= 8) {
+            b = b.add(b.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            b = b.add(b.rearrange(ROT_D));
+        }
+        out[o0 + os] = b.lane(0);
+        c = c.add(c.rearrange(ROT_A));
+        c = c.add(c.rearrange(ROT_B));
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT_D));
+        }
+        out[o0 + 2 * os] = c.lane(0);
+        d = d.add(d.rearrange(ROT_A));
+        d = d.add(d.rearrange(ROT_B));
+        if (L >= 8) {
+            d = d.add(d.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            d = d.add(d.rearrange(ROT_D));
+        }
+        out[o0 + 3 * os] = d.lane(0);
     }
 
     static void dot4Q5_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
