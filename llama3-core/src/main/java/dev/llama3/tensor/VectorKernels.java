@@ -645,12 +645,7 @@ final class VectorKernels implements DotKernels {
         if (batch < tt) {
             // A single vector (decode) or a few: one row after the other, so that the weights stream from memory
             // in address order (interleaving several rows' streams halves the bandwidth the prefetchers reach).
-            for (int r = rowFrom; r < rowTo; r++) {
-                long off = r * rowBytes;
-                for (int v = 0; v < batch; v++) {
-                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
-                }
-            }
+            rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out);
             return;
         }
         int rowTile = (int) Math.max(4, Math.min(rowTo - rowFrom, ROW_TILE_BYTES / rowBytes)) & ~3;
@@ -678,11 +673,28 @@ final class VectorKernels implements DotKernels {
                 }
             }
             // the vectors left over: row by row
-            for (int r = r0; r < r1; r++) {
-                long off = r * rowBytes;
-                for (int v = b; v < batch; v++) {
-                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+            rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out);
+        }
+    }
+
+    /** Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once). */
+    private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
+                                 float[] x, int v0, int v1, float[] out) {
+        boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
+        for (int r = r0; r < r1; r++) {
+            long off = r * rowBytes;
+            int v = v0;
+            if (four) {
+                for (; v + 4 <= v1; v += 4) {
+                    if (type == GgmlType.Q8_0) {
+                        dot4Q8_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
+                    } else {
+                        dot4Q4_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
+                    }
                 }
+            }
+            for (; v < v1; v++) {
+                out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
             }
         }
     }
