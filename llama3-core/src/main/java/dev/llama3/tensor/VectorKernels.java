@@ -23,11 +23,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API kernels. Only loaded (reflectively, by {@link Kernels}) when {@code jdk.incubator.vector} is present.
  *
  * <p>Every supported format is dotted in one pass over the row: each block is loaded once, unpacked to float lanes
- * in registers and multiplied into float32 accumulator lanes with FMA, without touching memory in between. For
- * batched products the hot formats (F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) also have kernels that combine one
- * unpacked block with four input vectors. Everything is written against {@link #F}, the preferred float species,
- * and works for 128-, 256- and 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding
- * lookups) uses the bit-exact scalar {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
+ * in registers and multiplied into float32 accumulator lanes with FMA, without touching memory in between. Batched
+ * products (prefill, several sessions' decode steps) of Q8_0, Q4_0, Q4_K and Q6_K go through register tiles: a
+ * block of R rows is unpacked once and multiplied with T input vectors (4x4 for Q8_0, 2x8 for Q4_0, 2x4 for Q4_K,
+ * 1x4 for Q6_K), and a single vector meets 4 (Q6_K: 2) rows at a time; F16, BF16 and Q5_K combine one row with four
+ * vectors. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256- and
+ * 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
+ * {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
  *
  * <p>Writing style, on purpose: the kernels call the Vector API directly and never through small helper methods
  * of this class. C2 always inlines the API's own (force-inline) methods, but stops inlining ordinary methods once
@@ -35,9 +37,13 @@ import jdk.incubator.vector.VectorSpecies;
  * every vector it passes or returns and the kernel runs ten times slower. For the same reason the lane sums at the
  * end are spelled out in each kernel.
  *
- * <p>Numerics: the formats without an offset (Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS) sum {@code q * x} per block of 32
- * and apply the block scale once (the integer quants are exact in float); the others form each weight first, with
- * one FMA where ggml rounds twice ({@code q * d1 - m1}), so it is at least as accurate as the dequantized value. The lane sum is a fixed pairwise tree,
+ * <p>Numerics: Q8_0, Q4_0 and Q6_K form each weight exactly as ggml dequantizes it ({@code q * d}, one rounding)
+ * and Q4_K with one FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q5_0,
+ * IQ4_NL and IQ4_XS sum {@code q * x} per block of 32 and apply the block scale once. Activations stay float32 (int8
+ * activations were measured and did not pay without a dot-product instruction in the Vector API, see
+ * docs/performance.md). Determinism: within a type, every kernel (single row, R x 1, R x T) performs the same
+ * operations in the same order for each (row, vector) pair, one accumulator per pair, so a vector's result does not
+ * depend on the batch it is in. The lane sum is a fixed pairwise tree,
  * not {@code reduceLanes(ADD)}, whose association may differ between interpreted and compiled code: every
  * evaluation of the same dot product gives the same bits.
  */
@@ -248,60 +254,6 @@ final class VectorKernels implements DotKernels {
 
     // ---------------------------------------------------------------- 32-value block formats
 
-    // Q8_0 block: f16 d, int8 q[32].  sum_j (q_j * d) * x_j  ~  d * sum_j q_j * x_j
-    static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
-            FloatVector s = FloatVector.zero(F);
-            for (int j = 0; j < 32; j += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
-                for (int p = 0; p < PARTS; p++) {
-                    s = ((FloatVector) q.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
-                }
-            }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
-        }
-        acc = acc.add(acc.rearrange(ROT_A));
-        acc = acc.add(acc.rearrange(ROT_B));
-        if (L >= 8) {
-            acc = acc.add(acc.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            acc = acc.add(acc.rearrange(ROT_D));
-        }
-        return acc.lane(0);
-    }
-
-    // Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 = high nibble - 8.
-    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
-    static float dotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
-            FloatVector s = FloatVector.zero(F);
-            for (int j = 0; j < 16; j += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
-                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                        .sub((byte) 8);
-                for (int p = 0; p < PARTS; p++) {
-                    s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
-                    s = ((FloatVector) hi.convertShape(B2F, F, p))
-                            .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
-                }
-            }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
-        }
-        acc = acc.add(acc.rearrange(ROT_A));
-        acc = acc.add(acc.rearrange(ROT_B));
-        if (L >= 8) {
-            acc = acc.add(acc.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            acc = acc.add(acc.rearrange(ROT_D));
-        }
-        return acc.lane(0);
-    }
-
     // IQ4_NL block: f16 d, 16 bytes of 4-bit indices into the non-linear levels, laid out like Q4_0.
     static float dotIQ4_NL(MemorySegment seg, long off, int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
@@ -378,66 +330,6 @@ final class VectorKernels implements DotKernels {
     //   j >= 4: scale = (b[j+4] & 15) | (b[j-4] >> 6) << 4,  min = (b[j+4] >> 4) | (b[j] >> 6) << 4
     // Below, b[0..7] is the long s0 and b[8..11] the int s8.
 
-    // Q4_K: f16 d, f16 dmin, 12 scale bytes, 128 quant bytes. Group g (64 values) = 32 bytes: low nibbles with
-    // sub-block 2g's (scale, min), then high nibbles with sub-block 2g+1's.  y = (d*sc) * q - (dmin*m)
-    static float dotQ4_K(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector accLo = FloatVector.zero(F);
-        FloatVector accHi = FloatVector.zero(F);
-        for (int xb = xOff, end = xOff + n; xb < end; xb += 256, off += 144) {
-            float d = Float.float16ToFloat(seg.get(SHORT_LE, off));
-            float dmin = Float.float16ToFloat(seg.get(SHORT_LE, off + 2));
-            long s0 = seg.get(LONG_LE, off + 4);
-            int s8 = seg.get(INT_LE, off + 12);
-            for (int g = 0; g < 4; g++) {
-                int j = 2 * g;
-                int sc1;
-                int m1;
-                int sc2;
-                int m2;
-                if (g < 2) {
-                    sc1 = (int) (s0 >>> (8 * j)) & 63;
-                    sc2 = (int) (s0 >>> (8 * j + 8)) & 63;
-                    m1 = (int) (s0 >>> (8 * j + 32)) & 63;
-                    m2 = (int) (s0 >>> (8 * j + 40)) & 63;
-                } else {
-                    int t = s8 >>> (8 * (j - 4));
-                    int lo = (int) (s0 >>> (8 * (j - 4)));
-                    int hi = (int) (s0 >>> (8 * j));
-                    sc1 = (t & 0xF) | (((lo >>> 6) & 3) << 4);
-                    m1 = ((t >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sc2 = ((t >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    m2 = ((t >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector vd1 = FloatVector.broadcast(F, d * sc1);
-                FloatVector vm1 = FloatVector.broadcast(F, -(dmin * m1));
-                FloatVector vd2 = FloatVector.broadcast(F, d * sc2);
-                FloatVector vm2 = FloatVector.broadcast(F, -(dmin * m2));
-                int xg = xb + 64 * g;
-                for (int jj = 0; jj < 32; jj += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 16 + 32L * g + jj, LE);
-                    ByteVector lo = q.and((byte) 0x0F);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    for (int p = 0; p < PARTS; p++) {
-                        accLo = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1)
-                                .fma(FloatVector.fromArray(F, x, xg + jj + p * L), accLo);
-                        accHi = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2)
-                                .fma(FloatVector.fromArray(F, x, xg + 32 + jj + p * L), accHi);
-                    }
-                }
-            }
-        }
-        FloatVector acc = accLo.add(accHi);
-        acc = acc.add(acc.rearrange(ROT_A));
-        acc = acc.add(acc.rearrange(ROT_B));
-        if (L >= 8) {
-            acc = acc.add(acc.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            acc = acc.add(acc.rearrange(ROT_D));
-        }
-        return acc.lane(0);
-    }
-
     // Q5_K: f16 d, f16 dmin, 12 scale bytes, qh[32], ql[128]. Like Q4_K; the 5th bit of value l of group g is
     // bit 2g (low nibbles) or 2g+1 (high nibbles) of qh[l].
     static float dotQ5_K(MemorySegment seg, long off, int n, float[] x, int xOff) {
@@ -493,67 +385,6 @@ final class VectorKernels implements DotKernels {
             }
         }
         FloatVector acc = accLo.add(accHi);
-        acc = acc.add(acc.rearrange(ROT_A));
-        acc = acc.add(acc.rearrange(ROT_B));
-        if (L >= 8) {
-            acc = acc.add(acc.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            acc = acc.add(acc.rearrange(ROT_D));
-        }
-        return acc.lane(0);
-    }
-
-    // Q6_K: ql[128], qh[64], int8 scales[16], f16 d. Half h (128 values), l = 0..31, k = 0..3:
-    // y[l + 32k] = (d * sc[8h + l/16 + 2k]) * (q - 32), q = nibble of ql[64h + l + 32(k&1)] (low for k < 2)
-    // | bits 2k..2k+1 of qh[32h + l] << 4.
-    static float dotQ6_K(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int xb = xOff, end = xOff + n; xb < end; xb += 256, off += 210) {
-            float d = Float.float16ToFloat(seg.get(SHORT_LE, off + 208));
-            for (int h = 0; h < 2; h++) {
-                long ql = off + 64L * h;
-                long qh = off + 128 + 32L * h;
-                long sc = off + 192 + 8L * h;
-                int xh = xb + 128 * h;
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector a = ByteVector.fromMemorySegment(B, seg, ql + l, LE);
-                    ByteVector c = ByteVector.fromMemorySegment(B, seg, ql + 32 + l, LE);
-                    ByteVector hb = ByteVector.fromMemorySegment(B, seg, qh + l, LE);
-                    // the 2-bit fields of hb, each moved to bits 4..5 (16-bit shifts; the mask drops spill-over)
-                    ByteVector q1 = a.and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q2 = c.and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q3 = a.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(hb.and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q4 = c.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    long is = sc + l / 16;
-                    FloatVector s1 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is));
-                    FloatVector s2 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 2));
-                    FloatVector s3 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 4));
-                    FloatVector s4 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 6));
-                    for (int p = 0; p < PARTS; p++) {
-                        int xi = xh + l + p * L;
-                        acc0 = ((FloatVector) q1.convertShape(B2F, F, p)).mul(s1)
-                                .fma(FloatVector.fromArray(F, x, xi), acc0);
-                        acc1 = ((FloatVector) q2.convertShape(B2F, F, p)).mul(s2)
-                                .fma(FloatVector.fromArray(F, x, xi + 32), acc1);
-                        acc0 = ((FloatVector) q3.convertShape(B2F, F, p)).mul(s3)
-                                .fma(FloatVector.fromArray(F, x, xi + 64), acc0);
-                        acc1 = ((FloatVector) q4.convertShape(B2F, F, p)).mul(s4)
-                                .fma(FloatVector.fromArray(F, x, xi + 96), acc1);
-                    }
-                }
-            }
-        }
-        FloatVector acc = acc0.add(acc1);
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
         if (L >= 8) {
@@ -763,23 +594,124 @@ final class VectorKernels implements DotKernels {
         return acc.lane(0);
     }
 
-    // ---------------------------------------------------------------- four input vectors at once (prefill)
+    // ---------------------------------------------------------------- batched products
     //
-    // matmul with a batch combines every row with several input vectors; these kernels unpack each block once and
-    // use it for four vectors x[x0 + k*xs ..], writing out[o0 + k*os]. Per vector, every operation and its order
-    // is exactly that of the single-vector kernel above, so the results are bit-identical to dot().
+    // Q8_0, Q4_0, Q4_K and Q6_K: register tiles of R rows x T input vectors (see the generated kernels at the end),
+    // R x 1 for a single vector (decode) and for the vectors left over. F16, BF16 and Q5_K: one row x four vectors.
+    // In every kernel each (row, vector) pair goes through the same operations in the same order as dot(), so the
+    // result for a vector does not depend on the batch it came in or its place there.
+
+    /** Weight bytes per row tile: kept in L2 while every group of T vectors passes over it. */
+    private static final long ROW_TILE_BYTES = 256 << 10;
 
     @Override
     public void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                            int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        boolean four = switch (type) {
-            case F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K -> batch >= 4;
-            default -> false;
+        switch (type) {
+            case Q8_0, Q4_0 -> {
+                if (L == 16) {
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else if (batch >= 4) {
+                    matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else {
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out); // row by row
+                }
+            }
+            case Q4_K, Q6_K -> matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            case F16, BF16, Q5_K -> {
+                if (batch >= 4) {
+                    matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else {
+                    DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                }
+            }
+            default -> DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        }
+    }
+
+    private static void matmulTiled(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                    int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md). Q6_K's unpacking is
+        // long: its larger tiles exceed what C1 can compile, which leaves them interpreted until C2 gets to them.
+        // The Q8_0/Q4_0 tiles are written for 512-bit vectors; narrower ones use the 1 x 4 kernels (matmulFour).
+        int tr = switch (type) {
+            case Q6_K -> 1;
+            default -> 2;
         };
-        if (!four) {
-            DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        int tt = switch (type) {
+            case Q8_0, Q4_0 -> 8; // only used for 512-bit vectors
+            default -> 4;
+        };
+        if (batch < tt) {
+            // A single vector (decode) or a few: one row after the other, so that the weights stream from memory
+            // in address order (interleaving several rows' streams halves the bandwidth the prefetchers reach).
+            rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out);
             return;
         }
+        int rowTile = (int) Math.max(4, Math.min(rowTo - rowFrom, ROW_TILE_BYTES / rowBytes)) & ~3;
+        for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
+            int r1 = Math.min(rowTo, r0 + rowTile);
+            int b = 0;
+            for (; b + tt <= batch; b += tt) {
+                int xo = b * cols;
+                int r = r0;
+                for (; r + tr <= r1; r += tr) {
+                    long off = r * rowBytes;
+                    int oo = b * rows + r;
+                    switch (type) {
+                        case Q8_0 -> mm2x8Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                        case Q4_0 -> mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                        case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                        default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                    }
+                }
+                for (; r < r1; r++) {
+                    long off = r * rowBytes;
+                    for (int t = 0; t < tt; t++) {
+                        out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
+                    }
+                }
+            }
+            // the vectors left over: row by row
+            rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out);
+        }
+    }
+
+    /** Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once). */
+    private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
+                                 float[] x, int v0, int v1, float[] out) {
+        boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
+        for (int r = r0; r < r1; r++) {
+            long off = r * rowBytes;
+            int v = v0;
+            if (four) {
+                for (; v + 4 <= v1; v += 4) {
+                    if (type == GgmlType.Q8_0) {
+                        dot4Q8_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
+                    } else {
+                        dot4Q4_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
+                    }
+                }
+            }
+            for (; v < v1; v++) {
+                out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+            }
+        }
+    }
+
+    private static float dotTiled(GgmlType type, MemorySegment data, long off, int n, float[] x, int xOff) {
+        return switch (type) {
+            case Q8_0 -> dotQ8_0(data, off, n, x, xOff);
+            case Q4_0 -> dotQ4_0(data, off, n, x, xOff);
+            case Q4_K -> dotQ4_K(data, off, n, x, xOff);
+            default -> dotQ6_K(data, off, n, x, xOff);
+        };
+    }
+
+    // one row x four vectors (F16, BF16, Q5_K; Q8_0 and Q4_0 below 512 bits): per vector, exactly the operations
+    // of the single-vector kernel
+    private void matmulFour(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                            int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         int rowTile = DotKernels.rowTile(rowBytes);
         int batchTile = Math.max(4, DotKernels.batchTile(cols) & ~3);
         for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
@@ -797,9 +729,7 @@ final class VectorKernels implements DotKernels {
                             case BF16 -> dot4BF16(data, off, cols, x, xo, cols, out, oo, rows);
                             case Q8_0 -> dot4Q8_0(data, off, cols, x, xo, cols, out, oo, rows);
                             case Q4_0 -> dot4Q4_0(data, off, cols, x, xo, cols, out, oo, rows);
-                            case Q4_K -> dot4Q4_K(data, off, cols, x, xo, cols, out, oo, rows);
-                            case Q5_K -> dot4Q5_K(data, off, cols, x, xo, cols, out, oo, rows);
-                            default -> dot4Q6_K(data, off, cols, x, xo, cols, out, oo, rows);
+                            default -> dot4Q5_K(data, off, cols, x, xo, cols, out, oo, rows);
                         }
                     }
                     for (; b < b1; b++) {
@@ -1111,107 +1041,6 @@ final class VectorKernels implements DotKernels {
         out[o0 + 3 * os] = d.lane(0);
     }
 
-    static void dot4Q4_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
-        FloatVector aLo = FloatVector.zero(F);
-        FloatVector aHi = FloatVector.zero(F);
-        FloatVector bLo = FloatVector.zero(F);
-        FloatVector bHi = FloatVector.zero(F);
-        FloatVector cLo = FloatVector.zero(F);
-        FloatVector cHi = FloatVector.zero(F);
-        FloatVector dLo = FloatVector.zero(F);
-        FloatVector dHi = FloatVector.zero(F);
-        for (int xb = 0; xb < n; xb += 256, off += 144) {
-            float d = Float.float16ToFloat(seg.get(SHORT_LE, off));
-            float dmin = Float.float16ToFloat(seg.get(SHORT_LE, off + 2));
-            long s0 = seg.get(LONG_LE, off + 4);
-            int s8 = seg.get(INT_LE, off + 12);
-            for (int g = 0; g < 4; g++) {
-                int j = 2 * g;
-                int sc1;
-                int m1;
-                int sc2;
-                int m2;
-                if (g < 2) {
-                    sc1 = (int) (s0 >>> (8 * j)) & 63;
-                    sc2 = (int) (s0 >>> (8 * j + 8)) & 63;
-                    m1 = (int) (s0 >>> (8 * j + 32)) & 63;
-                    m2 = (int) (s0 >>> (8 * j + 40)) & 63;
-                } else {
-                    int t = s8 >>> (8 * (j - 4));
-                    int lo = (int) (s0 >>> (8 * (j - 4)));
-                    int hi = (int) (s0 >>> (8 * j));
-                    sc1 = (t & 0xF) | (((lo >>> 6) & 3) << 4);
-                    m1 = ((t >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
-                    sc2 = ((t >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
-                    m2 = ((t >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
-                }
-                FloatVector vd1 = FloatVector.broadcast(F, d * sc1);
-                FloatVector vm1 = FloatVector.broadcast(F, -(dmin * m1));
-                FloatVector vd2 = FloatVector.broadcast(F, d * sc2);
-                FloatVector vm2 = FloatVector.broadcast(F, -(dmin * m2));
-                int xg = x0 + xb + 64 * g;
-                for (int jj = 0; jj < 32; jj += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 16 + 32L * g + jj, LE);
-                    ByteVector lo = q.and((byte) 0x0F);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    for (int p = 0; p < PARTS; p++) {
-                        FloatVector wl = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1);
-                        FloatVector wh = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2);
-                        int xi = xg + jj + p * L;
-                        aLo = wl.fma(FloatVector.fromArray(F, x, xi), aLo);
-                        aHi = wh.fma(FloatVector.fromArray(F, x, xi + 32), aHi);
-                        bLo = wl.fma(FloatVector.fromArray(F, x, xi + xs), bLo);
-                        bHi = wh.fma(FloatVector.fromArray(F, x, xi + xs + 32), bHi);
-                        cLo = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), cLo);
-                        cHi = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 32), cHi);
-                        dLo = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), dLo);
-                        dHi = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 32), dHi);
-                    }
-                }
-            }
-        }
-        FloatVector a = aLo.add(aHi);
-        FloatVector b = bLo.add(bHi);
-        FloatVector c = cLo.add(cHi);
-        FloatVector d = dLo.add(dHi);
-        a = a.add(a.rearrange(ROT_A));
-        a = a.add(a.rearrange(ROT_B));
-        if (L >= 8) {
-            a = a.add(a.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            a = a.add(a.rearrange(ROT_D));
-        }
-        out[o0] = a.lane(0);
-        b = b.add(b.rearrange(ROT_A));
-        b = b.add(b.rearrange(ROT_B));
-        if (L >= 8) {
-            b = b.add(b.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            b = b.add(b.rearrange(ROT_D));
-        }
-        out[o0 + os] = b.lane(0);
-        c = c.add(c.rearrange(ROT_A));
-        c = c.add(c.rearrange(ROT_B));
-        if (L >= 8) {
-            c = c.add(c.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c = c.add(c.rearrange(ROT_D));
-        }
-        out[o0 + 2 * os] = c.lane(0);
-        d = d.add(d.rearrange(ROT_A));
-        d = d.add(d.rearrange(ROT_B));
-        if (L >= 8) {
-            d = d.add(d.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            d = d.add(d.rearrange(ROT_D));
-        }
-        out[o0 + 3 * os] = d.lane(0);
-    }
-
     static void dot4Q5_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
         FloatVector aLo = FloatVector.zero(F);
         FloatVector aHi = FloatVector.zero(F);
@@ -1318,109 +1147,901 @@ final class VectorKernels implements DotKernels {
         out[o0 + 3 * os] = d.lane(0);
     }
 
-    static void dot4Q6_K(MemorySegment seg, long off, int n, float[] x, int x0, int xs, float[] out, int o0, int os) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
-        FloatVector c0 = FloatVector.zero(F);
-        FloatVector c1 = FloatVector.zero(F);
-        FloatVector d0 = FloatVector.zero(F);
-        FloatVector d1 = FloatVector.zero(F);
-        for (int xb = 0; xb < n; xb += 256, off += 210) {
-            float d = Float.float16ToFloat(seg.get(SHORT_LE, off + 208));
-            for (int h = 0; h < 2; h++) {
-                long ql = off + 64L * h;
-                long qh = off + 128 + 32L * h;
-                long sc = off + 192 + 8L * h;
-                int xh = x0 + xb + 128 * h;
-                for (int l = 0; l < 32; l += BL) {
-                    ByteVector a = ByteVector.fromMemorySegment(B, seg, ql + l, LE);
-                    ByteVector c = ByteVector.fromMemorySegment(B, seg, ql + 32 + l, LE);
-                    ByteVector hb = ByteVector.fromMemorySegment(B, seg, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q2 = c.and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q3 = a.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(hb.and((byte) 0x30))
-                            .sub((byte) 32);
-                    ByteVector q4 = c.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(hb.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30))
-                            .sub((byte) 32);
-                    long is = sc + l / 16;
-                    FloatVector s1 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is));
-                    FloatVector s2 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 2));
-                    FloatVector s3 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 4));
-                    FloatVector s4 = FloatVector.broadcast(F, d * seg.get(JAVA_BYTE, is + 6));
+    // ---------------------------------------------------------------- Q8_0 and Q4_0, one row
+
+    // Q8_0 block: f16 d, int8 q[32].  sum_j (q_j * d) * x_j  ~  d * sum_j q_j * x_j
+    static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                for (int p = 0; p < PARTS; p++) {
+                    s = ((FloatVector) q.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+        }
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 = high nibble - 8.
+    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
+    static float dotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += BL) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .sub((byte) 8);
+                for (int p = 0; p < PARTS; p++) {
+                    s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
+                    s = ((FloatVector) hi.convertShape(B2F, F, p))
+                            .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
+                }
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+        }
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(ROT_D));
+        }
+        return acc.lane(0);
+    }
+
+    // ---------------------------------------------------------------- generated tiled kernels
+    //
+    // Written out by tools/gen_tiled_kernels.py (change the generator and rerun it rather than editing by hand): per
+    // (row, vector) pair every kernel of a type performs the same operations in the same order.
+    // mmRxT: rows off, off + rb, ... (R of them) times vectors x[x0 + t*xs ..] (T of them) -> out[o + t*os + r].
+    // dotX: one row, one vector.
+    //
+    // Q8_0 block: f16 d, int8 q[32]. Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 =
+    // high nibble - 8. Both (512-bit only): per (row, vector) and block, s = fma(q[16..31], x[16..31],
+    // fma(q[0..15], x[0..15], 0)), then acc = fma(s, d, acc), exactly as dotQ8_0/dotQ4_0 at 16 lanes.
+    // Q4_K: f16 d, f16 dmin, 12 scale bytes, 128 quant bytes. Group g (64 values) = 32 bytes: low nibbles with
+    // sub-block 2g's (scale, min), then high nibbles with sub-block 2g+1's.  w = q * (d*sc) - (dmin*m), one FMA.
+    // Scale bytes (b = the 12 bytes, sub-block j): j < 4: sc = b[j] & 63, m = b[j+4] & 63; j >= 4:
+    // sc = (b[j+4] & 15) | (b[j-4] >> 6) << 4, m = (b[j+4] >> 4) | (b[j] >> 6) << 4 (b[0..7] = long s, b[8..11] = int t).
+    // Q6_K: ql[128], qh[64], int8 scales[16], f16 d. Half h (128 values), l = 0..31, k = 0..3:
+    // w[l + 32k] = (q - 32) * (d * sc[8h + l/16 + 2k]), q = nibble of ql[64h + l + 32(k&1)] (low for k < 2)
+    // | bits 2k..2k+1 of qh[32h + l] << 4.
+    // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
+
+    static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        long o0 = off;
+        long o1 = off + rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector c04 = FloatVector.zero(F);
+        FloatVector c05 = FloatVector.zero(F);
+        FloatVector c06 = FloatVector.zero(F);
+        FloatVector c07 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector c14 = FloatVector.zero(F);
+        FloatVector c15 = FloatVector.zero(F);
+        FloatVector c16 = FloatVector.zero(F);
+        FloatVector c17 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
+        for (int i = 0; i < n; i += 32) {
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            x0v = FloatVector.fromArray(F, x, x0 + xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
+            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
+            x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
+            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
+            x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
+            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
+            x0v = FloatVector.fromArray(F, x, x0 + 4 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 4 * xs + i + 16);
+            c04 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c04);
+            c14 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c14);
+            x0v = FloatVector.fromArray(F, x, x0 + 5 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 5 * xs + i + 16);
+            c05 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c05);
+            c15 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c15);
+            x0v = FloatVector.fromArray(F, x, x0 + 6 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 6 * xs + i + 16);
+            c06 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c06);
+            c16 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c16);
+            x0v = FloatVector.fromArray(F, x, x0 + 7 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 7 * xs + i + 16);
+            c07 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c07);
+            c17 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c17);
+            o0 += 34;
+            o1 += 34;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+        c04 = c04.add(c04.rearrange(ROT_A));
+        c04 = c04.add(c04.rearrange(ROT_B));
+        if (L >= 8) {
+            c04 = c04.add(c04.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c04 = c04.add(c04.rearrange(ROT_D));
+        }
+        out[o + 4 * os] = c04.lane(0);
+        c14 = c14.add(c14.rearrange(ROT_A));
+        c14 = c14.add(c14.rearrange(ROT_B));
+        if (L >= 8) {
+            c14 = c14.add(c14.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c14 = c14.add(c14.rearrange(ROT_D));
+        }
+        out[o + 1 + 4 * os] = c14.lane(0);
+        c05 = c05.add(c05.rearrange(ROT_A));
+        c05 = c05.add(c05.rearrange(ROT_B));
+        if (L >= 8) {
+            c05 = c05.add(c05.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c05 = c05.add(c05.rearrange(ROT_D));
+        }
+        out[o + 5 * os] = c05.lane(0);
+        c15 = c15.add(c15.rearrange(ROT_A));
+        c15 = c15.add(c15.rearrange(ROT_B));
+        if (L >= 8) {
+            c15 = c15.add(c15.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c15 = c15.add(c15.rearrange(ROT_D));
+        }
+        out[o + 1 + 5 * os] = c15.lane(0);
+        c06 = c06.add(c06.rearrange(ROT_A));
+        c06 = c06.add(c06.rearrange(ROT_B));
+        if (L >= 8) {
+            c06 = c06.add(c06.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c06 = c06.add(c06.rearrange(ROT_D));
+        }
+        out[o + 6 * os] = c06.lane(0);
+        c16 = c16.add(c16.rearrange(ROT_A));
+        c16 = c16.add(c16.rearrange(ROT_B));
+        if (L >= 8) {
+            c16 = c16.add(c16.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c16 = c16.add(c16.rearrange(ROT_D));
+        }
+        out[o + 1 + 6 * os] = c16.lane(0);
+        c07 = c07.add(c07.rearrange(ROT_A));
+        c07 = c07.add(c07.rearrange(ROT_B));
+        if (L >= 8) {
+            c07 = c07.add(c07.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c07 = c07.add(c07.rearrange(ROT_D));
+        }
+        out[o + 7 * os] = c07.lane(0);
+        c17 = c17.add(c17.rearrange(ROT_A));
+        c17 = c17.add(c17.rearrange(ROT_B));
+        if (L >= 8) {
+            c17 = c17.add(c17.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c17 = c17.add(c17.rearrange(ROT_D));
+        }
+        out[o + 1 + 7 * os] = c17.lane(0);
+    }
+
+    static void mm2x8Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        long o0 = off;
+        long o1 = off + rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector c04 = FloatVector.zero(F);
+        FloatVector c05 = FloatVector.zero(F);
+        FloatVector c06 = FloatVector.zero(F);
+        FloatVector c07 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector c14 = FloatVector.zero(F);
+        FloatVector c15 = FloatVector.zero(F);
+        FloatVector c16 = FloatVector.zero(F);
+        FloatVector c17 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
+        for (int i = 0; i < n; i += 32) {
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
+            FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
+            FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            x0v = FloatVector.fromArray(F, x, x0 + xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
+            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
+            x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
+            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
+            x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
+            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
+            x0v = FloatVector.fromArray(F, x, x0 + 4 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 4 * xs + i + 16);
+            c04 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c04);
+            c14 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c14);
+            x0v = FloatVector.fromArray(F, x, x0 + 5 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 5 * xs + i + 16);
+            c05 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c05);
+            c15 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c15);
+            x0v = FloatVector.fromArray(F, x, x0 + 6 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 6 * xs + i + 16);
+            c06 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c06);
+            c16 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c16);
+            x0v = FloatVector.fromArray(F, x, x0 + 7 * xs + i);
+            x1v = FloatVector.fromArray(F, x, x0 + 7 * xs + i + 16);
+            c07 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c07);
+            c17 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c17);
+            o0 += 18;
+            o1 += 18;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+        c04 = c04.add(c04.rearrange(ROT_A));
+        c04 = c04.add(c04.rearrange(ROT_B));
+        if (L >= 8) {
+            c04 = c04.add(c04.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c04 = c04.add(c04.rearrange(ROT_D));
+        }
+        out[o + 4 * os] = c04.lane(0);
+        c14 = c14.add(c14.rearrange(ROT_A));
+        c14 = c14.add(c14.rearrange(ROT_B));
+        if (L >= 8) {
+            c14 = c14.add(c14.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c14 = c14.add(c14.rearrange(ROT_D));
+        }
+        out[o + 1 + 4 * os] = c14.lane(0);
+        c05 = c05.add(c05.rearrange(ROT_A));
+        c05 = c05.add(c05.rearrange(ROT_B));
+        if (L >= 8) {
+            c05 = c05.add(c05.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c05 = c05.add(c05.rearrange(ROT_D));
+        }
+        out[o + 5 * os] = c05.lane(0);
+        c15 = c15.add(c15.rearrange(ROT_A));
+        c15 = c15.add(c15.rearrange(ROT_B));
+        if (L >= 8) {
+            c15 = c15.add(c15.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c15 = c15.add(c15.rearrange(ROT_D));
+        }
+        out[o + 1 + 5 * os] = c15.lane(0);
+        c06 = c06.add(c06.rearrange(ROT_A));
+        c06 = c06.add(c06.rearrange(ROT_B));
+        if (L >= 8) {
+            c06 = c06.add(c06.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c06 = c06.add(c06.rearrange(ROT_D));
+        }
+        out[o + 6 * os] = c06.lane(0);
+        c16 = c16.add(c16.rearrange(ROT_A));
+        c16 = c16.add(c16.rearrange(ROT_B));
+        if (L >= 8) {
+            c16 = c16.add(c16.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c16 = c16.add(c16.rearrange(ROT_D));
+        }
+        out[o + 1 + 6 * os] = c16.lane(0);
+        c07 = c07.add(c07.rearrange(ROT_A));
+        c07 = c07.add(c07.rearrange(ROT_B));
+        if (L >= 8) {
+            c07 = c07.add(c07.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c07 = c07.add(c07.rearrange(ROT_D));
+        }
+        out[o + 7 * os] = c07.lane(0);
+        c17 = c17.add(c17.rearrange(ROT_A));
+        c17 = c17.add(c17.rearrange(ROT_B));
+        if (L >= 8) {
+            c17 = c17.add(c17.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c17 = c17.add(c17.rearrange(ROT_D));
+        }
+        out[o + 1 + 7 * os] = c17.lane(0);
+    }
+
+    static float dotQ4_K(MemorySegment seg, long off, int n, float[] x, int x0) {
+        long o0 = off;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
+            float m0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 2));
+            long s0 = seg.get(LONG_LE, o0 + 4);
+            int t0 = seg.get(INT_LE, o0 + 12);
+            for (int g = 0; g < 4; g++) {
+                int sa0;
+                int ma0;
+                int sb0;
+                int mb0;
+                if (g < 2) {
+                    sa0 = (int) (s0 >>> (16 * g)) & 63;
+                    sb0 = (int) (s0 >>> (16 * g + 8)) & 63;
+                    ma0 = (int) (s0 >>> (16 * g + 32)) & 63;
+                    mb0 = (int) (s0 >>> (16 * g + 40)) & 63;
+                } else {
+                    int u = t0 >>> (16 * (g - 2));
+                    int lo = (int) (s0 >>> (16 * (g - 2)));
+                    int hi = (int) (s0 >>> (16 * g));
+                    sa0 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
+                    ma0 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
+                    sb0 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
+                    mb0 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
+                }
+                FloatVector da0 = FloatVector.broadcast(F, d0 * sa0);
+                FloatVector na0 = FloatVector.broadcast(F, -(m0 * ma0));
+                FloatVector db0 = FloatVector.broadcast(F, d0 * sb0);
+                FloatVector nb0 = FloatVector.broadcast(F, -(m0 * mb0));
+                for (int j = 0; j < 32; j += BL) {
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16 + 32L * g + j, LE);
                     for (int p = 0; p < PARTS; p++) {
-                        int xi = xh + l + p * L;
-                        FloatVector w1 = ((FloatVector) q1.convertShape(B2F, F, p)).mul(s1);
-                        FloatVector w2 = ((FloatVector) q2.convertShape(B2F, F, p)).mul(s2);
-                        FloatVector w3 = ((FloatVector) q3.convertShape(B2F, F, p)).mul(s3);
-                        FloatVector w4 = ((FloatVector) q4.convertShape(B2F, F, p)).mul(s4);
-                        a0 = w1.fma(FloatVector.fromArray(F, x, xi), a0);
-                        a1 = w2.fma(FloatVector.fromArray(F, x, xi + 32), a1);
-                        a0 = w3.fma(FloatVector.fromArray(F, x, xi + 64), a0);
-                        a1 = w4.fma(FloatVector.fromArray(F, x, xi + 96), a1);
-                        b0 = w1.fma(FloatVector.fromArray(F, x, xi + xs), b0);
-                        b1 = w2.fma(FloatVector.fromArray(F, x, xi + xs + 32), b1);
-                        b0 = w3.fma(FloatVector.fromArray(F, x, xi + xs + 64), b0);
-                        b1 = w4.fma(FloatVector.fromArray(F, x, xi + xs + 96), b1);
-                        c0 = w1.fma(FloatVector.fromArray(F, x, xi + 2 * xs), c0);
-                        c1 = w2.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 32), c1);
-                        c0 = w3.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 64), c0);
-                        c1 = w4.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 96), c1);
-                        d0 = w1.fma(FloatVector.fromArray(F, x, xi + 3 * xs), d0);
-                        d1 = w2.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 32), d1);
-                        d0 = w3.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 64), d0);
-                        d1 = w4.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 96), d1);
+                        int xi = x0 + i + 64 * g + j + p * L;
+                        FloatVector w0 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da0, na0);
+                        xv = FloatVector.fromArray(F, x, xi);
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .convertShape(B2F, F, p)).fma(db0, nb0);
+                        xv = FloatVector.fromArray(F, x, xi + 32);
+                        c00 = w0.fma(xv, c00);
                     }
                 }
             }
+            o0 += 144;
         }
-        FloatVector a = a0.add(a1);
-        FloatVector b = b0.add(b1);
-        FloatVector c = c0.add(c1);
-        FloatVector d = d0.add(d1);
-        a = a.add(a.rearrange(ROT_A));
-        a = a.add(a.rearrange(ROT_B));
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
         if (L >= 8) {
-            a = a.add(a.rearrange(ROT_C));
+            c00 = c00.add(c00.rearrange(ROT_C));
         }
         if (L >= 16) {
-            a = a.add(a.rearrange(ROT_D));
+            c00 = c00.add(c00.rearrange(ROT_D));
         }
-        out[o0] = a.lane(0);
-        b = b.add(b.rearrange(ROT_A));
-        b = b.add(b.rearrange(ROT_B));
-        if (L >= 8) {
-            b = b.add(b.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            b = b.add(b.rearrange(ROT_D));
-        }
-        out[o0 + os] = b.lane(0);
-        c = c.add(c.rearrange(ROT_A));
-        c = c.add(c.rearrange(ROT_B));
-        if (L >= 8) {
-            c = c.add(c.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            c = c.add(c.rearrange(ROT_D));
-        }
-        out[o0 + 2 * os] = c.lane(0);
-        d = d.add(d.rearrange(ROT_A));
-        d = d.add(d.rearrange(ROT_B));
-        if (L >= 8) {
-            d = d.add(d.rearrange(ROT_C));
-        }
-        if (L >= 16) {
-            d = d.add(d.rearrange(ROT_D));
-        }
-        out[o0 + 3 * os] = d.lane(0);
+        return c00.lane(0);
     }
 
+    static void mm2x4Q4_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        long o0 = off;
+        long o1 = off + rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
+            float m0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 2));
+            long s0 = seg.get(LONG_LE, o0 + 4);
+            int t0 = seg.get(INT_LE, o0 + 12);
+            float d1 = Float.float16ToFloat(seg.get(SHORT_LE, o1));
+            float m1 = Float.float16ToFloat(seg.get(SHORT_LE, o1 + 2));
+            long s1 = seg.get(LONG_LE, o1 + 4);
+            int t1 = seg.get(INT_LE, o1 + 12);
+            for (int g = 0; g < 4; g++) {
+                int sa0;
+                int ma0;
+                int sb0;
+                int mb0;
+                if (g < 2) {
+                    sa0 = (int) (s0 >>> (16 * g)) & 63;
+                    sb0 = (int) (s0 >>> (16 * g + 8)) & 63;
+                    ma0 = (int) (s0 >>> (16 * g + 32)) & 63;
+                    mb0 = (int) (s0 >>> (16 * g + 40)) & 63;
+                } else {
+                    int u = t0 >>> (16 * (g - 2));
+                    int lo = (int) (s0 >>> (16 * (g - 2)));
+                    int hi = (int) (s0 >>> (16 * g));
+                    sa0 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
+                    ma0 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
+                    sb0 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
+                    mb0 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
+                }
+                FloatVector da0 = FloatVector.broadcast(F, d0 * sa0);
+                FloatVector na0 = FloatVector.broadcast(F, -(m0 * ma0));
+                FloatVector db0 = FloatVector.broadcast(F, d0 * sb0);
+                FloatVector nb0 = FloatVector.broadcast(F, -(m0 * mb0));
+                int sa1;
+                int ma1;
+                int sb1;
+                int mb1;
+                if (g < 2) {
+                    sa1 = (int) (s1 >>> (16 * g)) & 63;
+                    sb1 = (int) (s1 >>> (16 * g + 8)) & 63;
+                    ma1 = (int) (s1 >>> (16 * g + 32)) & 63;
+                    mb1 = (int) (s1 >>> (16 * g + 40)) & 63;
+                } else {
+                    int u = t1 >>> (16 * (g - 2));
+                    int lo = (int) (s1 >>> (16 * (g - 2)));
+                    int hi = (int) (s1 >>> (16 * g));
+                    sa1 = (u & 0xF) | (((lo >>> 6) & 3) << 4);
+                    ma1 = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);
+                    sb1 = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);
+                    mb1 = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);
+                }
+                FloatVector da1 = FloatVector.broadcast(F, d1 * sa1);
+                FloatVector na1 = FloatVector.broadcast(F, -(m1 * ma1));
+                FloatVector db1 = FloatVector.broadcast(F, d1 * sb1);
+                FloatVector nb1 = FloatVector.broadcast(F, -(m1 * mb1));
+                for (int j = 0; j < 32; j += BL) {
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16 + 32L * g + j, LE);
+                    ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 16 + 32L * g + j, LE);
+                    for (int p = 0; p < PARTS; p++) {
+                        int xi = x0 + i + 64 * g + j + p * L;
+                        FloatVector w0 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da0, na0);
+                        FloatVector w1 = ((FloatVector) q1.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da1, na1);
+                        xv = FloatVector.fromArray(F, x, xi);
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
+                        xv = FloatVector.fromArray(F, x, xi + xs);
+                        c01 = w0.fma(xv, c01);
+                        c11 = w1.fma(xv, c11);
+                        xv = FloatVector.fromArray(F, x, xi + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        c12 = w1.fma(xv, c12);
+                        xv = FloatVector.fromArray(F, x, xi + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                        c13 = w1.fma(xv, c13);
+                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .convertShape(B2F, F, p)).fma(db0, nb0);
+                        w1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .convertShape(B2F, F, p)).fma(db1, nb1);
+                        xv = FloatVector.fromArray(F, x, xi + 32);
+                        c00 = w0.fma(xv, c00);
+                        c10 = w1.fma(xv, c10);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + xs);
+                        c01 = w0.fma(xv, c01);
+                        c11 = w1.fma(xv, c11);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        c12 = w1.fma(xv, c12);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                        c13 = w1.fma(xv, c13);
+                    }
+                }
+            }
+            o0 += 144;
+            o1 += 144;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+    }
+
+    static float dotQ6_K(MemorySegment seg, long off, int n, float[] x, int x0) {
+        long o0 = off;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 208));
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + l, LE);
+                    ByteVector c0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + 32 + l, LE);
+                    ByteVector e0 = ByteVector.fromMemorySegment(B, seg, o0 + 128 + 32L * h + l, LE);
+                    long is = 192 + 8L * h + l / 16;
+                    for (int p = 0; p < PARTS; p++) {
+                        int xi = x0 + i + 128 * h + l + p * L;
+                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
+                        xv = FloatVector.fromArray(F, x, xi);
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) c0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
+                        xv = FloatVector.fromArray(F, x, xi + 32);
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
+                        xv = FloatVector.fromArray(F, x, xi + 64);
+                        c00 = w0.fma(xv, c00);
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
+                        xv = FloatVector.fromArray(F, x, xi + 96);
+                        c00 = w0.fma(xv, c00);
+                    }
+                }
+            }
+            o0 += 210;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        return c00.lane(0);
+    }
+
+    static void mm1x4Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        long o0 = off;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 208));
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += BL) {
+                    ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + l, LE);
+                    ByteVector c0 = ByteVector.fromMemorySegment(B, seg, o0 + 64L * h + 32 + l, LE);
+                    ByteVector e0 = ByteVector.fromMemorySegment(B, seg, o0 + 128 + 32L * h + l, LE);
+                    long is = 192 + 8L * h + l / 16;
+                    for (int p = 0; p < PARTS; p++) {
+                        int xi = x0 + i + 128 * h + l + p * L;
+                        FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
+                        xv = FloatVector.fromArray(F, x, xi);
+                        c00 = w0.fma(xv, c00);
+                        xv = FloatVector.fromArray(F, x, xi + xs);
+                        c01 = w0.fma(xv, c01);
+                        xv = FloatVector.fromArray(F, x, xi + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        xv = FloatVector.fromArray(F, x, xi + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) c0.and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
+                        xv = FloatVector.fromArray(F, x, xi + 32);
+                        c00 = w0.fma(xv, c00);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + xs);
+                        c01 = w0.fma(xv, c01);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        xv = FloatVector.fromArray(F, x, xi + 32 + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
+                        xv = FloatVector.fromArray(F, x, xi + 64);
+                        c00 = w0.fma(xv, c00);
+                        xv = FloatVector.fromArray(F, x, xi + 64 + xs);
+                        c01 = w0.fma(xv, c01);
+                        xv = FloatVector.fromArray(F, x, xi + 64 + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        xv = FloatVector.fromArray(F, x, xi + 64 + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
+                        xv = FloatVector.fromArray(F, x, xi + 96);
+                        c00 = w0.fma(xv, c00);
+                        xv = FloatVector.fromArray(F, x, xi + 96 + xs);
+                        c01 = w0.fma(xv, c01);
+                        xv = FloatVector.fromArray(F, x, xi + 96 + 2 * xs);
+                        c02 = w0.fma(xv, c02);
+                        xv = FloatVector.fromArray(F, x, xi + 96 + 3 * xs);
+                        c03 = w0.fma(xv, c03);
+                    }
+                }
+            }
+            o0 += 210;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+    }
+    // ---------------------------------------------------------------- end of generated tiled kernels
 }

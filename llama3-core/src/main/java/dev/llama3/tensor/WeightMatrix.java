@@ -25,6 +25,9 @@ public final class WeightMatrix {
     /** A thread that is not the owner of any confined segment: used to reject thread-confined data up front. */
     private static final Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
+    /** Rows are handed to the pool's threads in groups of this many, the row count of the kernels' register tiles. */
+    private static final int ROW_GROUP = 4;
+
     private static final ThreadLocal<MatmulTask> TASKS = ThreadLocal.withInitial(MatmulTask::new);
 
     private final String name;
@@ -164,7 +167,7 @@ public final class WeightMatrix {
         task.batch = batch;
         task.out = out;
         try {
-            pool.parallelFor(rows, task);
+            pool.parallelFor((rows + ROW_GROUP - 1) / ROW_GROUP, task);
         } finally {
             task.matrix = null;
             task.x = null;
@@ -193,7 +196,8 @@ public final class WeightMatrix {
         @Override
         public void run(int from, int to) {
             WeightMatrix m = matrix;
-            m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, from, to, x, batch, out);
+            m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, from * ROW_GROUP,
+                    Math.min(m.rows, to * ROW_GROUP), x, batch, out);
         }
     }
 }

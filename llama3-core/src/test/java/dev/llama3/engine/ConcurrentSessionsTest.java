@@ -13,22 +13,26 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Sessions decoding at the same time share forward passes, and each produces exactly what it produces alone. */
 class ConcurrentSessionsTest {
     @TempDir
     Path dir;
 
-    @Test
-    void concurrentSessionsProduceWhatTheyProduceAlone() throws Exception {
+    // Nine sessions: enough for the decode steps of several sessions to be batched through the kernels' register
+    // tiles (8 vectors for Q8_0/Q4_0), with remainders; the tokens must still be exactly those of each session alone.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SyntheticModel.WeightFormat.class, names = {"Q8_0", "Q4_0", "Q4_K_M"})
+    void concurrentSessionsProduceWhatTheyProduceAlone(SyntheticModel.WeightFormat format) throws Exception {
         Path model = dir.resolve("tiny.gguf");
         try (ComputePool pool = new ComputePool(2)) {
-            new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 11, null).write(model, pool);
+            new SyntheticModel(ModelShape.TINY, format, 11, null).write(model, pool);
         }
         try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(2).batchSize(4).build())) {
-            int sessions = 5;
+            int sessions = 9;
             List<int[]> prompts = new ArrayList<>();
             List<GenerationRequest> requests = new ArrayList<>();
             for (int i = 0; i < sessions; i++) {

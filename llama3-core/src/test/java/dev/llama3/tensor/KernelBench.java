@@ -6,10 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 /**
- * Manual micro-benchmark of the matrix-vector kernels (not a test): single-thread and pool throughput in GB/s of
- * weight data for each hot type. Run with the test classpath, e.g.
- * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:<slf4j> dev.llama3.tensor.KernelBench [MB] [threads] [types...]}
- * ({@code -Dbench.batches=1,8,64 -Dbench.iterations=15}).
+ * Manual micro-benchmark of the matrix kernels (not a test, no JMH): best time per {@code matmul} call, GB/s of weight
+ * data and Gweights x batch per second, for each type and batch size, on one matrix of 2048 columns. From the
+ * repository root, after {@code ./mvnw -B -ntp -q install -DskipTests -pl llama3-core}:
+ * {@code java --add-modules jdk.incubator.vector -Dbench.batches=1,16 -Dbench.iterations=100
+ * -cp "llama3-core/target/classes:llama3-core/target/test-classes:llama3-core/target/lib/*"
+ * dev.llama3.tensor.KernelBench [MiB] [threads] [types...]} (defaults 64 MiB, 1 thread, the hot types). A matrix of a
+ * few MiB stays in L3 and shows the arithmetic; ~100 MiB streams from memory as decoding does. See
+ * docs/performance.md.
  */
 public final class KernelBench {
     private static final int[] BATCHES = java.util.Arrays.stream(System.getProperty("bench.batches", "1,8,64")

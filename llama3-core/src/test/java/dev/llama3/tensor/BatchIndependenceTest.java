@@ -1,0 +1,131 @@
+package dev.llama3.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llama3.gguf.GgmlType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The result for one input vector must not depend on the batch it is part of (its size, its neighbours, its place):
+ * a session decoding alone and the same session batched with others get bit-identical logits. Exercised on shapes
+ * that leave remainders everywhere: rows not a multiple of the register tiles, columns not a multiple of 256 (for
+ * 32-value blocks), batches 1 to 17, pool splits that do not fall on tile boundaries.
+ */
+class BatchIndependenceTest {
+    private static final ComputePool POOL = new ComputePool(2);
+
+    @AfterAll
+    static void closePool() {
+        POOL.close();
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> args = new ArrayList<>();
+        for (DotKernels k : KernelImplementations.all()) {
+            for (GgmlType t : WeightMatrix.SUPPORTED_TYPES) {
+                args.add(Arguments.of(KernelImplementations.name(k), t, k));
+            }
+        }
+        return args.stream();
+    }
+
+    private static int[] colsFor(GgmlType type) {
+        return switch (type.blockSize()) {
+            case 1 -> new int[] {35, 544};
+            case 32 -> new int[] {96, 2080};
+            default -> new int[] {256, 768};
+        };
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void everyVectorGetsTheSameBitsAloneAndInAnyBatch(String impl, GgmlType type, DotKernels kernels) {
+        SplittableRandom random = new SplittableRandom(type.ordinal());
+        for (int cols : colsFor(type)) {
+            for (int rows : new int[] {1, 3, 6, 13, 37}) {
+                WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, rows + cols),
+                        rows, cols, kernels);
+                int maxBatch = 17;
+                float[] x = new float[maxBatch * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                // each vector alone (decode)
+                float[] alone = new float[maxBatch * rows];
+                float[] one = new float[rows];
+                float[] single = new float[cols];
+                for (int v = 0; v < maxBatch; v++) {
+                    System.arraycopy(x, v * cols, single, 0, cols);
+                    w.matmul(POOL, single, 1, one);
+                    System.arraycopy(one, 0, alone, v * rows, rows);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(one[r]).as("%s %s %dx%d vector %d row %d: matmul(batch 1) = dotRow", impl, type,
+                                rows, cols, v, r).isEqualTo(w.dotRow(r, x, v * cols));
+                    }
+                }
+                // every batch size, and every vector at every place: a batch [start, start + batch) of the vectors
+                for (int batch = 1; batch <= maxBatch; batch++) {
+                    for (int start : new int[] {0, maxBatch - batch}) {
+                        float[] xb = new float[batch * cols];
+                        System.arraycopy(x, start * cols, xb, 0, batch * cols);
+                        float[] out = new float[batch * rows];
+                        w.matmul(POOL, xb, batch, out);
+                        for (int b = 0; b < batch; b++) {
+                            for (int r = 0; r < rows; r++) {
+                                float expected = alone[(start + b) * rows + r];
+                                float actual = out[b * rows + r];
+                                if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(actual)) {
+                                    throw new AssertionError(String.format("%s %s %dx%d: vector %d at place %d of a"
+                                            + " batch of %d, row %d: %s alone but %s in the batch", impl, type, rows,
+                                            cols, start + b, b, batch, r, expected, actual));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void compiledBatchedKernelsGiveTheSameBitsAsTheFirstCall(String impl, GgmlType type, DotKernels kernels) {
+        // Run the batched kernels long enough for the JIT to compile them: interpreted and compiled code must agree.
+        int cols = type.blockSize() == 1 ? 64 : 256;
+        int rows = 9;
+        int batch = 11;
+        WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, 3), rows, cols,
+                kernels);
+        SplittableRandom random = new SplittableRandom(2);
+        float[] x = new float[batch * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        float[] first = new float[batch * rows];
+        w.matmul(POOL, x, batch, first);
+        float[] again = new float[batch * rows];
+        float[] one = new float[rows];
+        for (int i = 0; i < 3_000; i++) {
+            w.matmul(POOL, x, batch, again);
+            w.matmul(POOL, x, 1, one);
+            for (int j = 0; j < again.length; j++) {
+                if (Float.floatToRawIntBits(again[j]) != Float.floatToRawIntBits(first[j])) {
+                    throw new AssertionError(type + " call " + i + " output " + j + ": " + again[j] + " != " + first[j]);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                if (Float.floatToRawIntBits(one[r]) != Float.floatToRawIntBits(first[r])) {
+                    throw new AssertionError(type + " call " + i + " batch 1 row " + r + ": " + one[r] + " != "
+                            + first[r]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Writes the register-tiled kernels of VectorKernels.java (the section between the "generated tiled kernels"
+markers). The kernels are spelled out on purpose (no helper methods: C2's inlining budget, see the class comment);
+this script keeps their many near-identical lines consistent. Every kernel of a type performs, for each
+(row, vector) pair, the same operations in the same order, so results do not depend on the batch.
+
+    python3 tools/gen_tiled_kernels.py            # rewrites llama3-core/.../tensor/VectorKernels.java in place
+    python3 tools/gen_tiled_kernels.py --print    # prints the section
+
+A spec TYPE:R:T is R rows x T vectors; R = T = 1 is the single-row dot kernel. "Q8_0S"/"Q4_0S" are the 512-bit
+per-block-sum kernels (s = q.x per 32-block, then acc += s * d), matching the hand-written dotQ8_0/dotQ4_0.
+"""
+import os
+import sys
+
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q4_K:1:1", "Q4_K:2:4", "Q6_K:1:1", "Q6_K:1:4"]
+START = "    // ---------------------------------------------------------------- generated tiled kernels"
+END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
+
+def reduce_store(acc, target):
+    return [
+        f"{acc} = {acc}.add({acc}.rearrange(ROT_A));",
+        f"{acc} = {acc}.add({acc}.rearrange(ROT_B));",
+        f"if (L >= 8) {{",
+        f"    {acc} = {acc}.add({acc}.rearrange(ROT_C));",
+        f"}}",
+        f"if (L >= 16) {{",
+        f"    {acc} = {acc}.add({acc}.rearrange(ROT_D));",
+        f"}}",
+        target.format(f"{acc}.lane(0)"),
+    ]
+
+def fmas(R, T, w, xexpr):
+    out = []
+    for t in range(T):
+        xo = xexpr if t == 0 else (f"{xexpr} + xs" if t == 1 else f"{xexpr} + {t} * xs")
+        out.append(f"xv = FloatVector.fromArray(F, x, {xo});")
+        for r in range(R):
+            out.append(f"c{r}{t} = {w}{r}.fma(xv, c{r}{t});")
+    return out
+
+def ind(lines, n):
+    return ["    " * n + l if l else l for l in lines]
+
+TYPES = {}
+
+def q4_k(R, T):
+    body = ["for (int i = 0; i < n; i += 256) {"]
+    b = []
+    for r in range(R):
+        b.append(f"float d{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r}));")
+        b.append(f"float m{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r} + 2));")
+        b.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
+        b.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
+    b.append("for (int g = 0; g < 4; g++) {")
+    gb = []
+    # per row: scale/min for sub-blocks 2g, 2g+1
+    for r in range(R):
+        gb += [
+            f"int sa{r};", f"int ma{r};", f"int sb{r};", f"int mb{r};",
+            f"if (g < 2) {{",
+            f"    sa{r} = (int) (s{r} >>> (16 * g)) & 63;",
+            f"    sb{r} = (int) (s{r} >>> (16 * g + 8)) & 63;",
+            f"    ma{r} = (int) (s{r} >>> (16 * g + 32)) & 63;",
+            f"    mb{r} = (int) (s{r} >>> (16 * g + 40)) & 63;",
+            f"}} else {{",
+            f"    int u = t{r} >>> (16 * (g - 2));",
+            f"    int lo = (int) (s{r} >>> (16 * (g - 2)));",
+            f"    int hi = (int) (s{r} >>> (16 * g));",
+            f"    sa{r} = (u & 0xF) | (((lo >>> 6) & 3) << 4);",
+            f"    ma{r} = ((u >>> 4) & 0xF) | (((hi >>> 6) & 3) << 4);",
+            f"    sb{r} = ((u >>> 8) & 0xF) | (((lo >>> 14) & 3) << 4);",
+            f"    mb{r} = ((u >>> 12) & 0xF) | (((hi >>> 14) & 3) << 4);",
+            f"}}",
+            f"FloatVector da{r} = FloatVector.broadcast(F, d{r} * sa{r});",
+            f"FloatVector na{r} = FloatVector.broadcast(F, -(m{r} * ma{r}));",
+            f"FloatVector db{r} = FloatVector.broadcast(F, d{r} * sb{r});",
+            f"FloatVector nb{r} = FloatVector.broadcast(F, -(m{r} * mb{r}));",
+        ]
+    gb.append("for (int j = 0; j < 32; j += BL) {")
+    jb = []
+    for r in range(R):
+        jb.append(f"ByteVector q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 16 + 32L * g + j, LE);")
+    jb.append("for (int p = 0; p < PARTS; p++) {")
+    pb = ["int xi = x0 + i + 64 * g + j + p * L;"]
+    for r in range(R):
+        pb.append(f"FloatVector w{r} = ((FloatVector) q{r}.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da{r}, na{r});")
+    pb += fmas(R, T, "w", "xi")
+    for r in range(R):
+        pb.append(f"w{r} = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+        pb.append(f"        .convertShape(B2F, F, p)).fma(db{r}, nb{r});")
+    pb += fmas(R, T, "w", "xi + 32")
+    jb += ind(pb, 1) + ["}"]
+    gb += ind(jb, 1) + ["}"]
+    b += ind(gb, 1) + ["}"]
+    for r in range(R):
+        b.append(f"o{r} += 144;")
+    body += ind(b, 1) + ["}"]
+    return body
+
+def q6_k_unrolled(R, T):
+    body = ["for (int i = 0; i < n; i += 256) {"]
+    b = []
+    for r in range(R):
+        b.append(f"float d{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r} + 208));")
+    b.append("for (int h = 0; h < 2; h++) {")
+    hb = []
+    hb.append("for (int l = 0; l < 32; l += BL) {")
+    lb = []
+    for r in range(R):
+        lb.append(f"ByteVector a{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 64L * h + l, LE);")
+        lb.append(f"ByteVector c{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 64L * h + 32 + l, LE);")
+        lb.append(f"ByteVector e{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 128 + 32L * h + l, LE);")
+    lb.append("long is = 192 + 8L * h + l / 16;")
+    lb.append("for (int p = 0; p < PARTS; p++) {")
+    pb = ["int xi = x0 + i + 128 * h + l + p * L;"]
+    specs = [
+        ("a", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)", 0),
+        ("c", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)", 2),
+        ("a", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)", 4),
+        ("c", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+         "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)", 6),
+    ]
+    for k, (src, nib, hib, soff) in enumerate(specs):
+        for r in range(R):
+            sv = f"{src}{r}"; e = f"e{r}"
+            decl = "FloatVector " if k == 0 else ""
+            pb.append(f"{decl}w{r} = ((FloatVector) {nib.format(s=sv)}")
+            pb.append(f"        .or({hib.format(e=e)}).sub((byte) 32)")
+            pb.append(f"        .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d{r} * seg.get(JAVA_BYTE, o{r} + is + {soff})));")
+        xexpr = "xi" if k == 0 else f"xi + {32 * k}"
+        pb += fmas(R, T, "w", xexpr)
+    lb += ind(pb, 1) + ["}"]
+    hb += ind(lb, 1) + ["}"]
+    b += ind(hb, 1) + ["}"]
+    for r in range(R):
+        b.append(f"o{r} += 210;")
+    body += ind(b, 1) + ["}"]
+    return body
+
+def s_scheme(tname, R, T):
+    # 512-bit only (L == 16, B = 16 bytes): both 16-value chunks of a 32-value block unpacked for R rows, then per
+    # (row, vector): s = fma(w0, x0, 0); s = fma(w1, x1, s); c = fma(s, d, c) -- the order of the generic dot kernel.
+    bb = 34 if tname == "Q8_0" else 18
+    body = ["for (int i = 0; i < n; i += 32) {"]
+    b = []
+    for r in range(R):
+        b.append(f"FloatVector d{r} = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o{r})));")
+        if tname == "Q8_0":
+            b.append(f"FloatVector u{r} = (FloatVector) ByteVector.fromMemorySegment(B, seg, o{r} + 2, LE).convertShape(B2F, F, 0);")
+            b.append(f"FloatVector v{r} = (FloatVector) ByteVector.fromMemorySegment(B, seg, o{r} + 18, LE).convertShape(B2F, F, 0);")
+        else:
+            b.append(f"ByteVector q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 2, LE);")
+            b.append(f"FloatVector u{r} = (FloatVector) q{r}.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);")
+            b.append(f"FloatVector v{r} = (FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()")
+            b.append(f"        .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);")
+    for t in range(T):
+        xo = "x0 + i" if t == 0 else (f"x0 + xs + i" if t == 1 else f"x0 + {t} * xs + i")
+        b.append(f"x0v = FloatVector.fromArray(F, x, {xo});")
+        b.append(f"x1v = FloatVector.fromArray(F, x, {xo} + 16);")
+        for r in range(R):
+            b.append(f"c{r}{t} = u{r}.fma(x0v, zero).add(zero).fma(zero, zero).add(zero)" if False else
+                     f"c{r}{t} = v{r}.fma(x1v, u{r}.fma(x0v, zero)).fma(d{r}, c{r}{t});")
+    for r in range(R):
+        b.append(f"o{r} += {bb};")
+    body += ind(b, 1) + ["}"]
+    return body
+
+GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled}
+
+
+def kernel(tname, R, T):
+    scheme_s = tname.endswith("S")
+    tname = tname.rstrip("S") if scheme_s else tname
+    ident = tname
+    lines = []
+    if R == 1 and T == 1:
+        lines.append(f"static float dot{ident}(MemorySegment seg, long off, int n, float[] x, int x0) {{")
+    elif T == 1:
+        lines.append(f"static void mm{R}x1{ident}(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {{")
+    else:
+        lines.append(f"static void mm{R}x{T}{ident}(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,")
+        lines.append(f"        float[] out, int o, int os) {{")
+    b = []
+    for r in range(R):
+        b.append(f"long o{r} = off" + ("" if r == 0 else (" + rb" if r == 1 else f" + {r} * rb")) + ";")
+    for r in range(R):
+        for t in range(T):
+            b.append(f"FloatVector c{r}{t} = FloatVector.zero(F);")
+    if scheme_s:
+        b.append("FloatVector zero = FloatVector.zero(F);")
+        b.append("FloatVector x0v;")
+        b.append("FloatVector x1v;")
+        b += s_scheme(tname, R, T)
+    else:
+        b.append("FloatVector xv;")
+        b += GEN[tname](R, T)
+    for t in range(T):
+        for r in range(R):
+            if R == 1 and T == 1:
+                tgt = "return {};"
+            elif T == 1:
+                tgt = "out[o" + ("" if r == 0 else f" + {r}") + "] = {};"
+            else:
+                ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+                tgt = f"out[{ox}] = {{}};"
+            b += reduce_store(f"c{r}{t}", tgt)
+    lines += ind(b, 1)
+    lines.append("}")
+    return ind(lines, 1)
+
+
+def section():
+    out = []
+    for spec in SPECS:
+        t, r, tt = spec.split(":")
+        out += kernel(t, int(r), int(tt)) + [""]
+    return "\n".join(out)
+
+
+def main():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "llama3-core", "src", "main", "java", "dev",
+                        "llama3", "tensor", "VectorKernels.java")
+    if "--print" in sys.argv:
+        print(section())
+        return
+    text = open(path).read()
+    a = text.index(START)
+    a = text.index("\n\n", a) + 2  # keep the marker's comment block
+    b = text.index(END)
+    open(path, "w").write(text[:a] + section() + text[b:])
+
+
+if __name__ == "__main__":
+    main()
