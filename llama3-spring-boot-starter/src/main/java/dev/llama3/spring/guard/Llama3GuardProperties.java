@@ -152,11 +152,13 @@ public class Llama3GuardProperties {
     public enum GuardChecks {
         INPUT, OUTPUT, BOTH;
 
-        boolean input() {
+        /** Whether what users send is classified. */
+        public boolean input() {
             return this != OUTPUT;
         }
 
-        boolean output() {
+        /** Whether what the model answers is classified. */
+        public boolean output() {
             return this != INPUT;
         }
     }

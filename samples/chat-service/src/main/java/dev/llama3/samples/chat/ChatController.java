@@ -32,10 +32,12 @@ class ChatController {
 
     private final ChatClient chat;
     private final PromptGuard guard;
+    private final ChatErrors errors;
 
-    ChatController(ChatClient chat, PromptGuard guard) {
+    ChatController(ChatClient chat, PromptGuard guard, ChatErrors errors) {
         this.chat = chat;
         this.guard = guard;
+        this.errors = errors;
     }
 
     @PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -57,7 +59,7 @@ class ChatController {
                 .mapNotNull(ChatController::event)
                 // Failures after the first event cannot change the status any more: they end the stream with an
                 // error event carrying the same problem detail a failed POST /chat would have.
-                .onErrorResume(e -> Flux.just(ServerSentEvent.<Object>builder(ChatErrors.problem(e))
+                .onErrorResume(e -> Flux.just(ServerSentEvent.<Object>builder(this.errors.problem(e))
                         .event("error").build()));
     }
 

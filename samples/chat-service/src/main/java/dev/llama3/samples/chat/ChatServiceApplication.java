@@ -2,7 +2,6 @@ package dev.llama3.samples.chat;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
  * A chat web service on a Llama 3 model that runs inside this JVM: {@code POST /chat}, {@code GET /chat/stream}
@@ -10,7 +9,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * {@code bin/chat-service --spring.ai.llama3.model.path=MODEL.gguf}.
  */
 @SpringBootApplication
-@EnableConfigurationProperties(ChatServiceProperties.class)
 public class ChatServiceApplication {
 
     public static void main(String[] args) {

@@ -2,12 +2,22 @@ package dev.llama3.samples.chat;
 
 import java.time.Clock;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.FilterType;
 
-/** The {@link ChatClient} of the service: the starter's Llama 3 model, a system prompt and (optionally) the tools. */
+/**
+ * The whole chat API (controller, request checks, errors) and its {@link ChatClient}: the starter's Llama 3 model, a
+ * system prompt and (optionally) the tools. Another application gets the same API by importing this class (the
+ * guarded chat service does), adding {@link ChatRequestCheck} and {@link ChatProblemMapper} beans of its own.
+ */
 @Configuration(proxyBeanMethods = false)
-class ChatServiceConfiguration {
+@ComponentScan(basePackageClasses = ChatServiceConfiguration.class,
+        excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = ChatServiceApplication.class))
+@EnableConfigurationProperties(ChatServiceProperties.class)
+public class ChatServiceConfiguration {
 
     @Bean
     TimeTools timeTools() {
