@@ -2,6 +2,9 @@ package dev.llama3.samples.chat;
 
 import java.time.Clock;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import org.springframework.ai.tool.method.MethodToolCallbackProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -25,12 +28,22 @@ public class ChatServiceConfiguration {
     }
 
     @Bean
-    ChatClient chatClient(ChatClient.Builder builder, ChatServiceProperties properties, TimeTools timeTools) {
+    ToolCallbackProvider timeToolCallbacks(TimeTools timeTools) {
+        return MethodToolCallbackProvider.builder().toolObjects(timeTools).build();
+    }
+
+    /**
+     * The client with the system prompt and, when {@code chat-service.tools} is on, every {@link ToolCallbackProvider}
+     * bean's tools (this service's {@code currentTime}, and whatever an application built on it adds).
+     */
+    @Bean
+    ChatClient chatClient(ChatClient.Builder builder, ChatServiceProperties properties,
+            ObjectProvider<ToolCallbackProvider> tools) {
         builder.defaultSystem(properties.system());
         if (properties.tools()) {
-            // Spring AI's ToolCallingAdvisor runs the loop: the model asks for currentTime, the advisor calls it and
+            // Spring AI's ToolCallingAdvisor runs the loop: the model asks for a tool, the advisor calls it and
             // sends the result back in an ipython turn.
-            builder.defaultTools(timeTools);
+            tools.orderedStream().forEach(provider -> builder.defaultToolCallbacks(provider.getToolCallbacks()));
         }
         return builder.build();
     }

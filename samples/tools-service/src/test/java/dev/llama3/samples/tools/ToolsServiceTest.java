@@ -1,0 +1,203 @@
+package dev.llama3.samples.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.llama3.constrain.JsonSchema;
+import dev.llama3.model.ModelShape;
+import dev.llama3.model.SyntheticModel;
+import dev.llama3.spring.ai.Llama3ChatModel;
+import dev.llama3.tensor.ComputePool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import dev.llama3.spring.ai.Llama3ChatOptions;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.support.ToolCallbacks;
+import org.springframework.ai.tool.ToolCallbackProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * The service's tools on a synthetic tiny model (random weights, byte-level vocabulary): the service's client offers
+ * them all, and a call that the model is required to make names a declared tool with arguments valid against its
+ * schema (constrained decoding), whatever the weights; Spring AI's loop runs the tool and the model reads the result
+ * in an ipython turn.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class ToolsServiceTest {
+
+    static final Path MODEL = write();
+
+    @DynamicPropertySource
+    static void model(DynamicPropertyRegistry registry) {
+        registry.add("spring.ai.llama3.model.path", MODEL::toString);
+        registry.add("spring.ai.llama3.threads", () -> "1");
+        registry.add("spring.ai.llama3.context-length", () -> "8192");
+        registry.add("spring.ai.llama3.chat.max-tokens", () -> "600");
+    }
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    ModelCalls modelCalls;
+
+    @Autowired
+    List<ToolCallbackProvider> tools;
+
+    @Autowired
+    ChatClient.Builder builder;
+
+    @Autowired
+    UnitTools unitTools;
+
+    @Autowired
+    Llama3ChatModel model;
+
+    @BeforeEach
+    void forgetEarlierCalls() {
+        this.modelCalls.requests.clear();
+        this.modelCalls.responses.clear();
+    }
+
+    /** The service's client offers the model all four tools, in Meta's JSON tool format. */
+    @Test
+    void theServiceOffersItsToolsToTheModel() throws Exception {
+        this.mvc.perform(post("/chat").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"message\": \"Where is my order A-1001?\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.reply").isString());
+
+        ChatClientRequest first = this.modelCalls.requests.getFirst();
+        ToolCallingChatOptions options = (ToolCallingChatOptions) first.prompt().getOptions();
+        assertThat(options.getToolCallbacks()).extracting(c -> c.getToolDefinition().name())
+                .containsExactlyInAnyOrder("lookupOrder", "listOrders", "convertUnits", "currentTime");
+        String prompt = this.model.getEngine().tokenizer().decode(this.model.renderPrompt(first.prompt()));
+        assertThat(prompt).contains("Environment: ipython").contains("You are the customer assistant")
+                .contains("\"name\": \"lookupOrder\"").contains("\"name\": \"convertUnits\"");
+
+        // whatever the random weights chose, a call reached a tool only if it was valid for that tool
+        List<ChatClientResponse> calls = this.modelCalls.responses;
+        for (int i = 0; i < calls.size() - 1; i++) {
+            AssistantMessage.ToolCall call = calls.get(i).chatResponse().getResult().getOutput().getToolCalls()
+                    .getFirst();
+            assertThat(JsonSchema.parse(schemas().get(call.name())).validate(call.arguments())).isEmpty();
+        }
+    }
+
+    /**
+     * A round trip of the unit converter: the model must call it (tool choice required), constrained decoding makes
+     * the arguments a number and two of the enum's units, the tool runs and its answer comes back in an ipython turn.
+     * (Only this tool: a model with random weights may write a free-text argument, such as an order number, without
+     * ever closing its quotes.)
+     */
+    @Test
+    void unitConversionRoundTrip() {
+        ChatClient client = this.builder.defaultToolCallbacks(ToolCallbacks.from(this.unitTools)).build();
+        String answer = client.prompt().user("How many kilometres are 3 miles?")
+                .options(Llama3ChatOptions.builder().toolChoice(Llama3ChatOptions.ToolChoice.REQUIRED)).call()
+                .content();
+        assertThat(answer).isNotNull();
+
+        List<ChatClientResponse> calls = this.modelCalls.responses;
+        assertThat(calls).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(calls.getFirst().chatResponse().getResult().getMetadata().getFinishReason())
+                .isEqualTo(Llama3ChatModel.FINISH_TOOL_CALLS);
+        AssistantMessage.ToolCall call = calls.getFirst().chatResponse().getResult().getOutput().getToolCalls()
+                .getFirst();
+        assertThat(call.name()).isEqualTo("convertUnits");
+        assertThat(JsonSchema.parse(schemas().get(call.name())).validate(call.arguments())).isEmpty();
+
+        ToolResponseMessage result = (ToolResponseMessage) this.modelCalls.requests.get(1).prompt().getInstructions()
+                .getLast();
+        assertThat(result.getResponses().getFirst().responseData())
+                .isEqualTo(ToolCallbacks.from(this.unitTools)[0].call(call.arguments()))
+                .matches(".+ = .+|Cannot convert .+");
+        assertThat(calls.getLast().chatResponse().getResult().getOutput().getToolCalls()).isEmpty();
+    }
+
+    private Map<String, String> schemas() {
+        return this.tools.stream().flatMap(p -> Arrays.stream(p.getToolCallbacks()))
+                .collect(Collectors.toMap(c -> c.getToolDefinition().name(), c -> c.getToolDefinition().inputSchema()));
+    }
+
+    /** Records every model call of Spring AI's tool loop (innermost advisor: it sees each round). */
+    static final class ModelCalls implements CallAdvisor {
+        final List<ChatClientRequest> requests = new CopyOnWriteArrayList<>();
+        final List<ChatClientResponse> responses = new CopyOnWriteArrayList<>();
+
+        @Override
+        public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+            this.requests.add(request);
+            ChatClientResponse response = chain.nextCall(request);
+            this.responses.add(response);
+            return response;
+        }
+
+        @Override
+        public String getName() {
+            return "model-calls";
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE - 1;
+        }
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Recording {
+        @Bean
+        ModelCalls modelCalls() {
+            return new ModelCalls();
+        }
+
+        @Bean
+        ChatClientCustomizer recordModelCalls(ModelCalls calls) {
+            return builder -> builder.defaultAdvisors(calls);
+        }
+    }
+
+    private static Path write() {
+        try {
+            Path dir = Files.createTempDirectory("tools-service-test");
+            Path file = dir.resolve("tiny-q8_0.gguf");
+            try (ComputePool pool = new ComputePool(1)) {
+                new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 11, null).write(file, pool);
+            }
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
