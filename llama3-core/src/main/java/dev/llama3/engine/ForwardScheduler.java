@@ -5,6 +5,8 @@ import dev.llama3.model.KvCache;
 import dev.llama3.model.LlamaModel;
 import dev.llama3.tensor.ComputePool;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ForwardScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ForwardScheduler.class);
+    /** Longest wait for the decode steps of other generating sessions before a batch runs without them. */
+    private static final long MAX_GATHER_NANOS = 5_000_000L;
+    /** A session whose step was in none of this many recent batches is no longer waited for. */
+    private static final int RECENT_BATCHES = 2;
 
     /** A unit of work submitted by a session; each session reuses its own instances (no per-token allocation). */
     abstract static sealed class Job permits DecodeJob, PrefillJob {
@@ -28,6 +34,8 @@ final class ForwardScheduler implements AutoCloseable {
     /** One token appended to one sequence; logits of that token. */
     static final class DecodeJob extends Job {
         int token;
+        /** The last batch this session's step went through, -1 before its first. */
+        long lastBatch = -1;
     }
 
     /** A prompt appended to one sequence; logits of its last token, or of all of them. */
@@ -49,6 +57,12 @@ final class ForwardScheduler implements AutoCloseable {
     private final DecodeJob[] batchJobs;
     private final float[] batchLogits;
     private boolean closed;
+    /** Decode jobs (one per session) seen in the last {@link #RECENT_BATCHES} batches: the steps worth waiting for. */
+    private final List<DecodeJob> recentDecoders = new ArrayList<>();
+    private long batchNumber;
+    private long batchedSteps;
+    /** How long the last batch of decode steps took: bounds the wait for stragglers to a small part of a step. */
+    private long lastDecodeNanos;
     /** Kernel warm-up still running from the engine's load; stopped when the first real job arrives. */
     private volatile KernelWarmup warmup;
 
@@ -124,6 +138,7 @@ final class ForwardScheduler implements AutoCloseable {
                         closed = true;
                     }
                 }
+                gatherDecodes();
                 if (closed) {
                     failPending();
                     return;
@@ -135,10 +150,39 @@ final class ForwardScheduler implements AutoCloseable {
                 prefill = prefills.pollFirst();
             }
             if (n > 0) {
+                long start = System.nanoTime();
                 runDecodes(n);
+                lastDecodeNanos = System.nanoTime() - start;
             }
             if (prefill != null) {
                 runPrefillChunk(prefill);
+            }
+        }
+    }
+
+    /**
+     * With fewer decode steps queued than sessions decoding lately, waits briefly for the others (holding the lock).
+     * After a batch, each session samples its token and comes back a moment later; without this wait the first one
+     * back would go through the model alone and the rest in a second pass, streaming every weight twice for the same
+     * tokens (four sessions then decode hardly faster together than one alone). The wait is bounded by an eighth of
+     * the last decode step (and {@link #MAX_GATHER_NANOS}), so a session that is slow to come back (a slow token
+     * listener) or has stopped decoding costs the others little.
+     */
+    private void gatherDecodes() {
+        if (decodes.isEmpty() || !prefills.isEmpty()) {
+            return;
+        }
+        int expected = Math.min(recentDecoders.size(), maxSequences);
+        long deadline = System.nanoTime() + Math.min(MAX_GATHER_NANOS, lastDecodeNanos / 8);
+        while (!closed && decodes.size() < expected && prefills.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left / 1_000_000L, (int) (left % 1_000_000L));
+            } catch (InterruptedException e) {
+                closed = true;
             }
         }
     }
@@ -163,6 +207,7 @@ final class ForwardScheduler implements AutoCloseable {
             failure = new IllegalStateException("forward pass failed: " + e, e);
         }
         synchronized (this) {
+            noteDecoders(n);
             for (int i = 0; i < n; i++) {
                 batchJobs[i].failure = failure;
                 batchJobs[i].done = true;
@@ -171,6 +216,20 @@ final class ForwardScheduler implements AutoCloseable {
             }
             notifyAll();
         }
+    }
+
+    /** Records which sessions decoded in this batch and forgets those that have not for a while (holding the lock). */
+    private void noteDecoders(int n) {
+        batchNumber++;
+        batchedSteps += n;
+        for (int i = 0; i < n; i++) {
+            DecodeJob job = batchJobs[i];
+            if (!recentDecoders.contains(job)) {
+                recentDecoders.add(job);
+            }
+            job.lastBatch = batchNumber;
+        }
+        recentDecoders.removeIf(job -> job.lastBatch <= batchNumber - RECENT_BATCHES);
     }
 
     private void runPrefillChunk(PrefillJob job) {
@@ -222,6 +281,10 @@ final class ForwardScheduler implements AutoCloseable {
         synchronized (this) {
             closed = true;
             notifyAll();
+            if (batchNumber > 0) {
+                log.debug("{} decode steps in {} batches ({} per batch)", batchedSteps, batchNumber,
+                        String.format(java.util.Locale.ROOT, "%.2f", (double) batchedSteps / batchNumber));
+            }
         }
         try {
             thread.join(10_000);
