@@ -249,8 +249,14 @@ final class BenchCommand {
         out.println("kernels: " + Kernels.describe());
     }
 
+    /** The quantized types of the weights, most tensors first, e.g. {@code Q4_K+Q6_K} for a Q4_K_M file. */
     private static String typeSummary(LlamaEngine engine) {
-        return engine.model().weights().layers().get(0).ffnDown().type().toString();
+        Map<String, Long> counts = engine.gguf().tensors().stream()
+                .filter(t -> t.type() != dev.llama3.gguf.GgmlType.F32)
+                .collect(java.util.stream.Collectors.groupingBy(t -> t.type().toString(),
+                        java.util.stream.Collectors.counting()));
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.joining("+"));
     }
 
     private static double round(double v) {
