@@ -5,6 +5,7 @@ import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.ai.tool.method.MethodToolCallbackProvider;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -17,8 +18,10 @@ import org.springframework.context.annotation.FilterType;
  * guarded chat service does), adding {@link ChatRequestCheck} and {@link ChatProblemMapper} beans of its own.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = ChatServiceConfiguration.class,
-        excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = ChatServiceApplication.class))
+// As @SpringBootApplication scans (TypeExcludeFilter keeps tests' configurations out), without the application class
+@ComponentScan(basePackageClasses = ChatServiceConfiguration.class, excludeFilters = {
+        @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+        @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = ChatServiceApplication.class)})
 @EnableConfigurationProperties(ChatServiceProperties.class)
 public class ChatServiceConfiguration {
 

@@ -7,17 +7,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.llama3.engine.LlamaEngine;
-import dev.llama3.model.ModelShape;
-import dev.llama3.model.SyntheticModel;
 import dev.llama3.spring.actuate.MicrometerLlama3Metrics;
-import dev.llama3.tensor.ComputePool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,21 +265,6 @@ class ChatServiceApplicationTest {
 
     /** A synthetic tiny Llama 3 model, written once per test JVM. */
     static final class TinyModel {
-        static final Path PATH = write();
-
-        private static Path write() {
-            try {
-                Path dir = Files.createTempDirectory("chat-service-test");
-                Path file = dir.resolve("tiny-q8_0.gguf");
-                try (ComputePool pool = new ComputePool(1)) {
-                    new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 11, null).write(file, pool);
-                }
-                file.toFile().deleteOnExit();
-                dir.toFile().deleteOnExit();
-                return file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final Path PATH = SampleTesting.tinyModel();
     }
 }

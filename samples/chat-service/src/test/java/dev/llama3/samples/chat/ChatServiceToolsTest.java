@@ -7,22 +7,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.llama3.spring.ai.Llama3ChatModel;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
-import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
-import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * {@link TimeTools}, and the model's second turn reads the result in an ipython turn before it answers in text.
  */
 @SpringBootTest(properties = "spring.ai.llama3.chat.tool-choice=required")
+@Import(SampleTesting.RecordModelCalls.class)
 @AutoConfigureMockMvc
 class ChatServiceToolsTest {
 
@@ -51,7 +45,7 @@ class ChatServiceToolsTest {
     MockMvc mvc;
 
     @Autowired
-    ModelCalls modelCalls;
+    SampleTesting.ModelCalls modelCalls;
 
     @Test
     void theModelCallsTheToolAndReadsItsResult() throws Exception {
@@ -74,42 +68,5 @@ class ChatServiceToolsTest {
                         text -> assertThat(text).contains("Unknown time zone"),
                         text -> assertThat(text).matches("\"\\d{4}-\\d\\d-\\d\\dT.*\\(.*\\)\"")));
         assertThat(calls.getLast().chatResponse().getResult().getOutput().getToolCalls()).isEmpty();
-    }
-
-    /** Records every model call that Spring AI's tool loop makes (innermost advisor: it sees each round). */
-    static final class ModelCalls implements CallAdvisor {
-        final List<ChatClientRequest> requests = new CopyOnWriteArrayList<>();
-        final List<ChatClientResponse> responses = new CopyOnWriteArrayList<>();
-
-        @Override
-        public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
-            this.requests.add(request);
-            ChatClientResponse response = chain.nextCall(request);
-            this.responses.add(response);
-            return response;
-        }
-
-        @Override
-        public String getName() {
-            return "model-calls";
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE - 1;
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Recording {
-        @Bean
-        ModelCalls modelCalls() {
-            return new ModelCalls();
-        }
-
-        @Bean
-        ChatClientCustomizer recordModelCalls(ModelCalls calls) {
-            return builder -> builder.defaultAdvisors(calls);
-        }
     }
 }

@@ -1,11 +1,6 @@
 package dev.llama3.samples.guarded;
 
-import dev.llama3.model.ModelShape;
-import dev.llama3.model.SyntheticModel;
-import dev.llama3.tensor.ComputePool;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.llama3.samples.chat.SampleTesting;
 import java.nio.file.Path;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 abstract class GuardedServiceTestSupport {
 
-    static final Path MODEL = write();
+    static final Path MODEL = SampleTesting.tinyModel();
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
@@ -31,20 +26,5 @@ abstract class GuardedServiceTestSupport {
         registry.add("spring.ai.llama3.guard.threads", () -> "1");
         // Meta's Guard 3 policy is about 3,000 bytes: as many tokens in a byte-level vocabulary
         registry.add("spring.ai.llama3.guard.context-length", () -> "8192");
-    }
-
-    private static Path write() {
-        try {
-            Path dir = Files.createTempDirectory("guarded-chat-service-test");
-            Path file = dir.resolve("tiny-q8_0.gguf");
-            try (ComputePool pool = new ComputePool(1)) {
-                new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 11, null).write(file, pool);
-            }
-            file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

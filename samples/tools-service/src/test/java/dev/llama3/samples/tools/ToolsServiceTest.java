@@ -6,28 +6,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.llama3.constrain.JsonSchema;
-import dev.llama3.model.ModelShape;
-import dev.llama3.model.SyntheticModel;
+import dev.llama3.samples.chat.SampleTesting;
 import dev.llama3.spring.ai.Llama3ChatModel;
-import dev.llama3.tensor.ComputePool;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import dev.llama3.spring.ai.Llama3ChatOptions;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
-import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
-import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
@@ -35,10 +26,8 @@ import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -52,9 +41,10 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest
 @AutoConfigureMockMvc
+@Import(SampleTesting.RecordModelCalls.class)
 class ToolsServiceTest {
 
-    static final Path MODEL = write();
+    static final Path MODEL = SampleTesting.tinyModel();
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
@@ -68,7 +58,7 @@ class ToolsServiceTest {
     MockMvc mvc;
 
     @Autowired
-    ModelCalls modelCalls;
+    SampleTesting.ModelCalls modelCalls;
 
     @Autowired
     List<ToolCallbackProvider> tools;
@@ -84,8 +74,7 @@ class ToolsServiceTest {
 
     @BeforeEach
     void forgetEarlierCalls() {
-        this.modelCalls.requests.clear();
-        this.modelCalls.responses.clear();
+        this.modelCalls.clear();
     }
 
     /** The service's client offers the model all four tools, in Meta's JSON tool format. */
@@ -147,57 +136,5 @@ class ToolsServiceTest {
     private Map<String, String> schemas() {
         return this.tools.stream().flatMap(p -> Arrays.stream(p.getToolCallbacks()))
                 .collect(Collectors.toMap(c -> c.getToolDefinition().name(), c -> c.getToolDefinition().inputSchema()));
-    }
-
-    /** Records every model call of Spring AI's tool loop (innermost advisor: it sees each round). */
-    static final class ModelCalls implements CallAdvisor {
-        final List<ChatClientRequest> requests = new CopyOnWriteArrayList<>();
-        final List<ChatClientResponse> responses = new CopyOnWriteArrayList<>();
-
-        @Override
-        public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
-            this.requests.add(request);
-            ChatClientResponse response = chain.nextCall(request);
-            this.responses.add(response);
-            return response;
-        }
-
-        @Override
-        public String getName() {
-            return "model-calls";
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE - 1;
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Recording {
-        @Bean
-        ModelCalls modelCalls() {
-            return new ModelCalls();
-        }
-
-        @Bean
-        ChatClientCustomizer recordModelCalls(ModelCalls calls) {
-            return builder -> builder.defaultAdvisors(calls);
-        }
-    }
-
-    private static Path write() {
-        try {
-            Path dir = Files.createTempDirectory("tools-service-test");
-            Path file = dir.resolve("tiny-q8_0.gguf");
-            try (ComputePool pool = new ComputePool(1)) {
-                new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 11, null).write(file, pool);
-            }
-            file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
