@@ -115,6 +115,15 @@ final class Args {
         return out;
     }
 
+    /** {@code --backend}: auto (default, or {@code -Dllama3.backend}), cpu, or a backend provider's name. */
+    String backend() {
+        String v = string("backend", dev.llama3.engine.EngineOptions.defaultBackend()).trim();
+        if (v.isEmpty()) {
+            throw new CliException("--backend expects auto, cpu or a backend's name such as tornadovm");
+        }
+        return v;
+    }
+
     boolean has(String name) {
         used.add(name);
         return values.containsKey(name) || flags.contains(name);

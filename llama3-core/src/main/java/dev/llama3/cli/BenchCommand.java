@@ -58,6 +58,7 @@ final class BenchCommand {
         int concurrency = a.integer("concurrency", 1);
         boolean json = a.flag("json");
         boolean prefixReuse = a.flag("prefix-reuse");
+        String backend = a.backend();
         a.rejectUnknown();
         if (reps <= 0) {
             throw new CliException("-r must be positive");
@@ -76,7 +77,7 @@ final class BenchCommand {
             maxTokens += NEW_TURN_TOKENS;
         }
         EngineOptions options = EngineOptions.builder().threads(threads).contextLength(maxTokens + 1).batchSize(batch)
-                .maxBatchSequences(Math.max(8, concurrency)).build();
+                .maxBatchSequences(Math.max(8, concurrency)).backend(backend).build();
         List<Result> results = new ArrayList<>();
         try (LlamaEngine engine = LlamaEngine.load(model, options); Session session = engine.newSession()) {
             int vocab = engine.config().vocabSize();
@@ -216,6 +217,8 @@ final class BenchCommand {
                 row.put("n_layer", engine.config().blockCount());
                 row.put("n_embd", engine.config().embeddingLength());
                 row.put("threads", threads);
+                row.put("backend", engine.backendName());
+                row.put("backend_description", engine.backendDescription());
                 row.put("kernels", Kernels.describe());
                 row.put("test", r.test());
                 row.put("n_prompt", r.promptTokens());
@@ -246,7 +249,7 @@ final class BenchCommand {
                             ? String.format(Locale.ROOT, " time to first token %.0f ms", r.promptTokens() * 1000.0 / r.mean())
                             : "");
         }
-        out.println("kernels: " + Kernels.describe());
+        out.println("backend: " + engine.backendDescription());
     }
 
     /** The quantized types of the weights, most tensors first, e.g. {@code Q4_K+Q6_K} for a Q4_K_M file. */

@@ -40,13 +40,14 @@ final class GenerateCommand {
             sb.seed(a.longValue("seed", 0));
         }
         String stop = a.string("stop", null);
+        String backend = a.backend();
         a.rejectUnknown();
         if (system != null && !chat) {
             throw new CliException("--system needs --chat");
         }
         SamplingOptions sampling = sb.build();
 
-        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).contextLength(context).build());
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).backend(backend).contextLength(context).build());
                 Session session = engine.newSession()) {
             int[] ids;
             Set<Integer> stopTokens;

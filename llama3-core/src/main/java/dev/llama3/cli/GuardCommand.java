@@ -34,6 +34,7 @@ final class GuardCommand {
         int reps = a.integer("r", 1);
         int threads = a.integer("t", ComputePool.defaultThreads());
         boolean vary = a.flag("vary");
+        String backend = a.backend();
         a.rejectUnknown();
         GuardPolicy policy = switch (version) {
             case "2" -> GuardPolicy.llamaGuard2();
@@ -48,7 +49,7 @@ final class GuardCommand {
         if (assistant != null) {
             conversation.add(ChatMessage.assistant(assistant));
         }
-        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).contextLength(4096)
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).backend(backend).contextLength(4096)
                 .build())) {
             LlamaGuard guard = new LlamaGuard(engine, policy);
             int promptTokens = guard.prompt().render(conversation).length;

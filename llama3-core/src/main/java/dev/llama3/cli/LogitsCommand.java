@@ -30,6 +30,7 @@ final class LogitsCommand {
         boolean all = a.flag("all-positions");
         Path outFile = a.path("out");
         int threads = a.integer("t", ComputePool.defaultThreads());
+        String backend = a.backend();
         a.rejectUnknown();
         if ((prompt == null) == (idList == null)) {
             throw new CliException("give exactly one of --prompt or --ids");
@@ -37,7 +38,7 @@ final class LogitsCommand {
         if (idList != null && idList.isEmpty()) {
             throw new CliException("--ids has no token ids");
         }
-        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).build())) {
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(threads).backend(backend).build())) {
             int[] ids = idList != null
                     ? idList.stream().mapToInt(Integer::intValue).toArray()
                     : engine.tokenizer().encode(prompt, !noBos && engine.tokenizer().addBos(), special);

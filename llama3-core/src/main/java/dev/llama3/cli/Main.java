@@ -1,5 +1,6 @@
 package dev.llama3.cli;
 
+import dev.llama3.backend.BackendUnavailableException;
 import dev.llama3.gguf.GgufFormatException;
 import dev.llama3.model.ContextOverflowException;
 import dev.llama3.tensor.UnsupportedTensorTypeException;
@@ -23,11 +24,14 @@ public final class Main {
             commands:
               generate --model F [--chat] [--system S] --prompt P [-n N] [--temperature T] [--seed S]
                        [--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--stop S]
-                       [-t THREADS] [--context N]
+                       [-t THREADS] [--context N] [--backend auto|cpu|tornadovm]
               tokenize --model F [--no-bos] [--special] (--text T | --jsonl FILE)
               logits   --model F (--prompt P [--no-bos] [--special] | --ids 1,2,3) --out FILE [--all-positions]
+                       [--backend auto|cpu|tornadovm]
               bench    --model F [-p 128,512] [-n 64] [-r 3] [-t THREADS] [--concurrency N] [--prefix-reuse] [--json]
+                       [--backend auto|cpu|tornadovm]
               guard    --model F --user TEXT [--assistant TEXT] [--version 3|3-1b|2] [--threshold P] [-r N] [--vary] [-t THREADS]
+                       [--backend auto|cpu|tornadovm]
               synth    --shape (tiny|llama-3.2-1b|llama-3.2-3b|llama-3.1-8b) --type T [--vocab VOCAB.gguf]
                        --out F [--seed S]
             """;
@@ -58,6 +62,10 @@ public final class Main {
             return 2;
         } catch (FileNotFoundException | NoSuchFileException e) {
             err.println("llama3: file not found: " + e.getMessage());
+            return 2;
+        } catch (BackendUnavailableException e) {
+            // the backend was asked for by name: say what is missing, never fall back silently
+            err.println("llama3: " + e.getMessage());
             return 2;
         } catch (GgufFormatException | UnsupportedTensorTypeException | ContextOverflowException e) {
             err.println("llama3: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.llama3.engine;
 
+import dev.llama3.backend.BackendSelector;
 import dev.llama3.model.KvCacheType;
 import dev.llama3.tensor.ComputePool;
 
@@ -12,12 +13,23 @@ import dev.llama3.tensor.ComputePool;
  * @param maxBatchSequences most concurrent sessions whose decode steps share one forward pass
  * @param kvCacheType how each session's KV cache stores keys and values (default {@link KvCacheType#defaultType()}:
  *     F32 unless {@code -Dllama3.kvCacheType=F16}; F16 halves the memory at binary16 precision)
+ * @param backend where the forward pass runs: {@code auto} (default; a usable GPU backend, else the CPU), {@code cpu},
+ *     or another {@link dev.llama3.backend.BackendProvider}'s name such as {@code tornadovm}; the default can be set
+ *     with {@code -Dllama3.backend=...}
  */
 public record EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences,
-        KvCacheType kvCacheType) {
+        KvCacheType kvCacheType, String backend) {
 
     /** Context used when none is requested: Llama 3.1 files advertise 128K, which would waste memory. */
     public static final int DEFAULT_MAX_CONTEXT = 8192;
+
+    /** System property holding the default {@link #backend()}. */
+    public static final String BACKEND_PROPERTY = "llama3.backend";
+
+    /** As before backends existed: {@code auto}. */
+    public EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences, KvCacheType kvCacheType) {
+        this(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, BackendSelector.AUTO);
+    }
 
     public EngineOptions {
         if (threads <= 0) {
@@ -35,6 +47,16 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         if (kvCacheType == null) {
             throw new IllegalArgumentException("KV cache type must not be null");
         }
+        if (backend == null || backend.isBlank()) {
+            throw new IllegalArgumentException("backend must be auto, cpu or a backend's name, got '" + backend + "'");
+        }
+        backend = backend.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code -Dllama3.backend}, else {@code auto}. */
+    public static String defaultBackend() {
+        String configured = System.getProperty(BACKEND_PROPERTY, "").trim();
+        return configured.isEmpty() ? BackendSelector.AUTO : configured;
     }
 
     public static EngineOptions defaults() {
@@ -51,6 +73,7 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         private int batchSize = 64;
         private int maxBatchSequences = 8;
         private KvCacheType kvCacheType = KvCacheType.defaultType();
+        private String backend = defaultBackend();
 
         public Builder threads(int threads) {
             this.threads = threads;
@@ -77,8 +100,14 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
             return this;
         }
 
+        /** {@code auto}, {@code cpu} or a backend provider's name. */
+        public Builder backend(String backend) {
+            this.backend = backend;
+            return this;
+        }
+
         public EngineOptions build() {
-            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences, kvCacheType);
+            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, backend);
         }
     }
 }

@@ -1,9 +1,7 @@
 package dev.llama3.engine;
 
-import dev.llama3.model.ForwardState;
-import dev.llama3.model.KvCache;
-import dev.llama3.model.LlamaModel;
-import dev.llama3.tensor.ComputePool;
+import dev.llama3.backend.Backend;
+import dev.llama3.backend.SequenceState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,7 @@ final class ForwardScheduler implements AutoCloseable {
 
     /** A unit of work submitted by a session; each session reuses its own instances (no per-token allocation). */
     abstract static sealed class Job permits DecodeJob, PrefillJob {
-        KvCache cache;
+        SequenceState sequence;
         float[] logits;
         boolean done;
         RuntimeException failure;
@@ -45,14 +43,13 @@ final class ForwardScheduler implements AutoCloseable {
         boolean allPositions;
     }
 
-    private final LlamaModel model;
-    private final ComputePool pool;
-    private final ForwardState state;
+    private final Backend backend;
+    private final int vocab;
     private final int maxSequences;
     private final ArrayDeque<DecodeJob> decodes = new ArrayDeque<>();
     private final ArrayDeque<PrefillJob> prefills = new ArrayDeque<>();
     private final Thread thread;
-    private final KvCache[] batchCaches;
+    private final SequenceState[] batchSequences;
     private final int[] batchTokens;
     private final DecodeJob[] batchJobs;
     private final float[] batchLogits;
@@ -63,43 +60,30 @@ final class ForwardScheduler implements AutoCloseable {
     private long batchedSteps;
     /** How long the last batch of decode steps took: bounds the wait for stragglers to a small part of a step. */
     private long lastDecodeNanos;
-    /** Kernel warm-up still running from the engine's load; stopped when the first real job arrives. */
-    private volatile KernelWarmup warmup;
 
-    ForwardScheduler(LlamaModel model, ComputePool pool, int contextLength, int batchSize, int maxSequences) {
-        this.model = model;
-        this.pool = pool;
-        this.maxSequences = maxSequences;
-        this.state = new ForwardState(model.config(), Math.max(batchSize, maxSequences), contextLength, pool.threads());
-        this.batchCaches = new KvCache[maxSequences];
-        this.batchTokens = new int[maxSequences];
-        this.batchJobs = new DecodeJob[maxSequences];
-        this.batchLogits = new float[maxSequences * model.config().vocabSize()];
+    ForwardScheduler(Backend backend, int vocab, int maxSequences) {
+        this.backend = backend;
+        this.vocab = vocab;
+        this.maxSequences = Math.min(maxSequences, backend.batchCapacity());
+        this.batchSequences = new SequenceState[this.maxSequences];
+        this.batchTokens = new int[this.maxSequences];
+        this.batchJobs = new DecodeJob[this.maxSequences];
+        this.batchLogits = new float[this.maxSequences * vocab];
         this.thread = Thread.ofPlatform().daemon().name("llama3-forward").start(this::loop);
     }
 
-    /** Appends one token to {@code job.cache} and fills {@code job.logits}; blocks until done. */
+    /** Appends one token to {@code job.sequence} and fills {@code job.logits}; blocks until done. */
     void decode(DecodeJob job) {
         submit(job, decodes);
     }
 
-    /** Appends a prompt to {@code job.cache} and fills {@code job.logits}; blocks until done. */
+    /** Appends a prompt to {@code job.sequence} and fills {@code job.logits}; blocks until done. */
     void prefill(PrefillJob job) {
         job.next = 0;
         submit(job, prefills);
     }
 
-    /** Stops {@code running} as soon as real work arrives (or at close). */
-    void stopOnFirstJob(KernelWarmup running) {
-        this.warmup = running;
-    }
-
     private <J extends Job> void submit(J job, ArrayDeque<J> queue) {
-        KernelWarmup w = warmup;
-        if (w != null) {
-            w.stop();
-            warmup = null;
-        }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the engine is closed");
@@ -188,15 +172,14 @@ final class ForwardScheduler implements AutoCloseable {
     }
 
     private void runDecodes(int n) {
-        int vocab = model.config().vocabSize();
         // Jobs of the same sequence cannot share a batch (it could not happen: a session waits for its step).
         for (int i = 0; i < n; i++) {
-            batchCaches[i] = batchJobs[i].cache;
+            batchSequences[i] = batchJobs[i].sequence;
             batchTokens[i] = batchJobs[i].token;
         }
         RuntimeException failure = null;
         try {
-            model.forwardSequences(pool, state, batchCaches, batchTokens, n, batchLogits);
+            backend.decode(batchSequences, batchTokens, n, batchLogits);
             for (int i = 0; i < n; i++) {
                 System.arraycopy(batchLogits, i * vocab, batchJobs[i].logits, 0, vocab);
             }
@@ -212,7 +195,7 @@ final class ForwardScheduler implements AutoCloseable {
                 batchJobs[i].failure = failure;
                 batchJobs[i].done = true;
                 batchJobs[i] = null;
-                batchCaches[i] = null;
+                batchSequences[i] = null;
             }
             notifyAll();
         }
@@ -233,13 +216,13 @@ final class ForwardScheduler implements AutoCloseable {
     }
 
     private void runPrefillChunk(PrefillJob job) {
-        int count = Math.min(state.batchCapacity(), job.tokens.length - job.next);
+        int count = Math.min(backend.batchCapacity(), job.tokens.length - job.next);
         boolean last = job.next + count == job.tokens.length;
         RuntimeException failure = null;
         try {
             float[] logits = job.allPositions || last ? job.logits : null;
-            model.forward(pool, state, job.cache, job.tokens, job.next, count, logits,
-                    job.allPositions ? job.next * model.config().vocabSize() : 0, job.allPositions);
+            backend.prefill(job.sequence, job.tokens, job.next, count, logits,
+                    job.allPositions ? job.next * vocab : 0, job.allPositions);
             job.next += count;
         } catch (RuntimeException e) {
             failure = e;
@@ -274,10 +257,6 @@ final class ForwardScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        KernelWarmup w = warmup;
-        if (w != null) {
-            w.stop();
-        }
         synchronized (this) {
             closed = true;
             notifyAll();

@@ -1,6 +1,6 @@
 package dev.llama3.engine;
 
-import dev.llama3.model.KvCache;
+import dev.llama3.backend.SequenceState;
 import java.util.Arrays;
 
 /**
@@ -14,13 +14,13 @@ import java.util.Arrays;
  */
 public final class KvSnapshot implements AutoCloseable {
     private final int[] tokens;
-    private final KvCache cache;
+    private final SequenceState cache;
     private final LlamaEngine engine;
     private final long bytes;
     private int readers;
     private boolean closing;
 
-    KvSnapshot(LlamaEngine engine, int[] tokens, KvCache cache) {
+    KvSnapshot(LlamaEngine engine, int[] tokens, SequenceState cache) {
         this.engine = engine;
         this.tokens = tokens;
         this.cache = cache;
@@ -60,7 +60,7 @@ public final class KvSnapshot implements AutoCloseable {
     }
 
     /** Copies the first {@code positions} positions into {@code target}; false if this snapshot is closed. */
-    boolean copyInto(KvCache target, int positions) {
+    boolean copyInto(SequenceState target, int positions) {
         synchronized (this) {
             if (closing) {
                 return false;

@@ -1,14 +1,17 @@
 package dev.llama3.engine;
 
+import dev.llama3.backend.Backend;
+import dev.llama3.backend.BackendRequest;
+import dev.llama3.backend.BackendSelector;
+import dev.llama3.backend.BackendUnavailableException;
+import dev.llama3.backend.CpuBackendProvider;
+import dev.llama3.backend.SequenceState;
 import dev.llama3.chat.ChatFormat;
 import dev.llama3.gguf.GgmlType;
 import dev.llama3.gguf.GgufFile;
 import dev.llama3.gguf.GgufTensorInfo;
-import dev.llama3.model.KvCache;
 import dev.llama3.model.LlamaConfig;
 import dev.llama3.model.LlamaModel;
-import dev.llama3.tensor.ComputePool;
-import dev.llama3.tensor.Kernels;
 import dev.llama3.tokenizer.Llama3Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded Llama 3 model: the memory-mapped GGUF file, its tokenizer and chat format, and the compute threads.
- * Open {@link Session}s to generate; close the engine to stop the threads and release the mapping.
+ * A loaded Llama 3 model: the memory-mapped GGUF file, its tokenizer and chat format, and the {@link Backend} that
+ * runs the forward pass (the CPU's threads, or a GPU). Open {@link Session}s to generate; close the engine to stop
+ * the backend and release the mapping.
  *
  * <pre>{@code
  * try (LlamaEngine engine = LlamaEngine.load(Path.of("Llama-3.2-1B-Instruct-Q8_0.gguf"), EngineOptions.defaults());
@@ -40,7 +44,7 @@ public final class LlamaEngine implements AutoCloseable {
     private final LlamaModel model;
     private final Llama3Tokenizer tokenizer;
     private final ChatFormat chatFormat;
-    private final ComputePool pool;
+    private final Backend backend;
     private final EngineOptions options;
     private final int contextLength;
     private final ForwardScheduler scheduler;
@@ -49,54 +53,56 @@ public final class LlamaEngine implements AutoCloseable {
     private final AtomicInteger openSessions = new AtomicInteger();
     private volatile boolean closed;
 
-    private LlamaEngine(GgufFile gguf, LlamaModel model, Llama3Tokenizer tokenizer, ComputePool pool,
+    private LlamaEngine(GgufFile gguf, LlamaModel model, Llama3Tokenizer tokenizer, Backend backend,
             EngineOptions options, int contextLength) {
         this.gguf = gguf;
         this.model = model;
         this.tokenizer = tokenizer;
         this.chatFormat = new ChatFormat(tokenizer);
-        this.pool = pool;
+        this.backend = backend;
         this.options = options;
         this.contextLength = contextLength;
-        this.scheduler = new ForwardScheduler(model, pool, contextLength, options.batchSize(), options.maxBatchSequences());
+        this.scheduler = new ForwardScheduler(backend, model.config().vocabSize(), options.maxBatchSequences());
         this.weightTypes = typeMix(gguf);
     }
 
-    /** Maps the file, checks that every tensor the model needs is present and supported, and starts the threads. */
+    /**
+     * Maps the file, checks that every tensor the model needs is present and supported, and starts the backend
+     * {@link EngineOptions#backend()} selects.
+     *
+     * @throws BackendUnavailableException when a backend requested by name cannot run here
+     */
     public static LlamaEngine load(Path path, EngineOptions options) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new java.io.FileNotFoundException("model file not found: " + path.toAbsolutePath());
         }
         long start = System.nanoTime();
         GgufFile gguf = GgufFile.open(path);
-        KernelWarmup warmup = null;
+        Backend backend = null;
         try {
             LlamaModel model = LlamaModel.fromGguf(gguf);
-            // compiles the kernels on an idle core while this thread builds the tokenizer
-            warmup = warmupEnabled() ? KernelWarmup.start(model) : null;
-            Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(gguf);
             LlamaConfig c = model.config();
+            int context = options.contextLength() > 0
+                    ? options.contextLength()
+                    : Math.min(c.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
+            // before the tokenizer: the CPU backend compiles its kernels on an idle core while this thread builds it
+            backend = BackendSelector.load().open(options.backend(), new BackendRequest(gguf, model, context,
+                    options.batchSize(), options.maxBatchSequences(), options.threads(), options.kvCacheType()));
+            Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(gguf);
             if (tokenizer.vocabSize() != c.vocabSize()) {
                 throw new IllegalArgumentException(path + ": tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the embedding matrix has " + c.vocabSize() + " rows");
             }
-            int context = options.contextLength() > 0
-                    ? options.contextLength()
-                    : Math.min(c.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
-            ComputePool pool = new ComputePool(options.threads());
-            LlamaEngine engine = new LlamaEngine(gguf, model, tokenizer, pool, options, context);
-            if (warmup != null) {
-                engine.scheduler.stopOnFirstJob(warmup);
-            }
+            LlamaEngine engine = new LlamaEngine(gguf, model, tokenizer, backend, options, context);
             log.info("Loaded {} ({} MiB, {}) in {} ms: {} layers, dim {}, {} heads / {} KV heads, vocab {}, "
-                            + "context {} ({} KV cache, {} MiB per session), {} threads, kernels: {}",
+                            + "context {} ({} KV cache, {} MiB per session), backend {}",
                     path.getFileName(), Files.size(path) >> 20, engine.weightTypes(), (System.nanoTime() - start) / 1_000_000,
                     c.blockCount(), c.embeddingLength(), c.headCount(), c.headCountKv(), c.vocabSize(), context,
-                    options.kvCacheType(), engine.kvCacheBytesPerSession() >> 20, options.threads(), Kernels.describe());
+                    options.kvCacheType(), engine.kvCacheBytesPerSession() >> 20, backend.description());
             return engine;
         } catch (RuntimeException | Error e) {
-            if (warmup != null) {
-                warmup.stop();
+            if (backend != null) {
+                backend.close();
             }
             gguf.close();
             throw e;
@@ -104,14 +110,10 @@ public final class LlamaEngine implements AutoCloseable {
     }
 
     /**
-     * System property: {@code false} turns off compiling the kernels during load ({@link KernelWarmup}), e.g. where
-     * the extra CPU at startup matters more than the first request's latency.
+     * System property: {@code false} turns off compiling the CPU kernels during load, e.g. where the extra CPU at
+     * startup matters more than the first request's latency.
      */
-    public static final String WARMUP_PROPERTY = "llama3.warmup";
-
-    private static boolean warmupEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY, "").trim());
-    }
+    public static final String WARMUP_PROPERTY = CpuBackendProvider.WARMUP_PROPERTY;
 
     /** The tensor types of the file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */
     static String typeMix(GgufFile gguf) {
@@ -156,7 +158,17 @@ public final class LlamaEngine implements AutoCloseable {
 
     /** Bytes of each session's KV cache (held outside the Java heap until the session is closed). */
     public long kvCacheBytesPerSession() {
-        return KvCache.bytesFor(config(), contextLength, options.kvCacheType());
+        return backend.sequenceBytes(contextLength);
+    }
+
+    /** The name of the backend running the forward pass, e.g. {@code cpu} or {@code tornadovm}. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /** What the backend runs on: threads and kernels, or the device. */
+    public String backendDescription() {
+        return backend.description();
     }
 
     /** The tensor types of the model file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */
@@ -187,7 +199,7 @@ public final class LlamaEngine implements AutoCloseable {
     /** A new, empty conversation state (its own KV cache). */
     public Session newSession() {
         ensureOpen();
-        Session session = new Session(this, contextLength, options.kvCacheType());
+        Session session = new Session(this, backend.newSequence(contextLength));
         openSessions.incrementAndGet();
         return session;
     }
@@ -195,6 +207,11 @@ public final class LlamaEngine implements AutoCloseable {
     /** Called once per session when its KV cache is released. */
     void sessionReleased() {
         openSessions.decrementAndGet();
+    }
+
+    /** A new sequence of the backend (a session's KV cache, or a snapshot's copy). */
+    SequenceState newSequence(int capacity) {
+        return backend.newSequence(capacity);
     }
 
     ForwardScheduler scheduler() {
@@ -207,13 +224,13 @@ public final class LlamaEngine implements AutoCloseable {
         }
     }
 
-    /** Stops the compute threads and unmaps the file. Sessions must not be used afterwards. */
+    /** Stops the backend and unmaps the file. Sessions must not be used afterwards. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             scheduler.close();
-            pool.close();
+            backend.close();
             gguf.close();
         }
     }

@@ -2,8 +2,7 @@ package dev.llama3.engine;
 
 import dev.llama3.constrain.TokenConstraint;
 import dev.llama3.model.ContextOverflowException;
-import dev.llama3.model.KvCache;
-import dev.llama3.model.KvCacheType;
+import dev.llama3.backend.SequenceState;
 import dev.llama3.sampling.IntList;
 import dev.llama3.sampling.Sampler;
 import dev.llama3.sampling.StopSequences;
@@ -15,7 +14,8 @@ import dev.llama3.tokenizer.StreamingDecoder;
  */
 public final class Session implements AutoCloseable {
     private final LlamaEngine engine;
-    private final KvCache cache;
+    /** The KV cache, held by the engine's backend (main memory, or a device's). */
+    private final SequenceState cache;
     private final IntList tokens = new IntList();
     private final float[] logits;
     /** Reused for every step, so decoding allocates nothing per token. */
@@ -27,13 +27,13 @@ public final class Session implements AutoCloseable {
     private boolean closeRequested;
     private boolean released;
 
-    Session(LlamaEngine engine, int contextLength, KvCacheType kvCacheType) {
+    Session(LlamaEngine engine, SequenceState cache) {
         this.engine = engine;
-        this.cache = new KvCache(engine.config(), contextLength, kvCacheType);
+        this.cache = cache;
         this.logits = new float[engine.config().vocabSize()];
-        decodeJob.cache = cache;
+        decodeJob.sequence = cache;
         decodeJob.logits = logits;
-        prefillJob.cache = cache;
+        prefillJob.sequence = cache;
     }
 
     /** Number of tokens in the context. */
@@ -84,8 +84,13 @@ public final class Session implements AutoCloseable {
             if (n == 0) {
                 throw new IllegalStateException("nothing to snapshot: the context is empty");
             }
-            KvCache copy = new KvCache(engine.config(), n, cache.type());
-            copy.copyFrom(cache, n);
+            SequenceState copy = engine.newSequence(n);
+            try {
+                copy.copyFrom(cache, n);
+            } catch (RuntimeException | Error e) {
+                copy.close();
+                throw e;
+            }
             return new KvSnapshot(engine, tokens.toArray(), copy);
         } finally {
             exit();

@@ -36,6 +36,19 @@ public final class LlamaModel {
         return weights;
     }
 
+    /** Rotated pairs per head (RoPE): {@code rope.dimension_count / 2}. */
+    public int ropePairs() {
+        return rope.pairs();
+    }
+
+    /**
+     * The RoPE cosines and sines of position {@code pos}, exactly as this forward pass uses them ({@link #ropePairs()}
+     * entries each, at {@code off}), for backends that keep a table of them on a device.
+     */
+    public void ropeAngles(int pos, float[] cos, float[] sin, int off) {
+        rope.angles(pos, cos, sin, off);
+    }
+
     /**
      * Runs {@code count} tokens at the cache's next positions, appending their keys and values to the cache.
      *

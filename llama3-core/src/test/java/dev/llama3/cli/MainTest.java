@@ -94,6 +94,12 @@ class MainTest {
         assertThat(rows.get(0).get("test").asString()).isEqualTo("pp16");
         assertThat(rows.get(1).get("test").asString()).isEqualTo("tg4");
         assertThat(rows.get(1).get("avg_ts").asDouble()).isPositive();
+        assertThat(rows.get(0).get("backend").asString()).isEqualTo("cpu");
+
+        Run cpu = run("bench", "--model", model.toString(), "-p", "8", "-n", "0", "-r", "1", "-t", "2",
+                "--backend", "cpu", "--json");
+        assertThat(cpu.status()).as(cpu.err()).isZero();
+        assertThat(new ObjectMapper().readTree(cpu.out()).get(0).get("backend").asString()).isEqualTo("cpu");
 
         Run turns = run("bench", "--model", model.toString(), "-p", "16", "-n", "4", "-r", "1", "-t", "2",
                 "--concurrency", "2", "--prefix-reuse", "--json");
@@ -136,5 +142,16 @@ class MainTest {
         assertThat(run("--help").status()).isZero();
         assertThat(run("logits", "--model", model.toString(), "--out", dir.resolve("x").toString()).err())
                 .contains("exactly one of --prompt or --ids");
+
+        // a backend asked for by name that cannot run: what is missing, no fallback, no stack trace
+        String m = model.toString();
+        for (String[] args : new String[][] {
+                {"generate", "--model", m, "--prompt", "x", "--backend", "tornadovm"},
+                {"bench", "--model", m, "-p", "4", "-n", "0", "-r", "1", "--backend", "tornadovm"},
+                {"logits", "--model", m, "--ids", "1", "--out", dir.resolve("y").toString(), "--backend", "tornadovm"}}) {
+            Run gpu = run(args);
+            assertThat(gpu.status()).as(args[0]).isEqualTo(2);
+            assertThat(gpu.err()).as(args[0]).contains("tornadovm").contains("llama3-tornadovm").doesNotContain("\tat ");
+        }
     }
 }

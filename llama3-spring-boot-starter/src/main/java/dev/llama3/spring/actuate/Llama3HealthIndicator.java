@@ -18,9 +18,6 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class Llama3HealthIndicator extends AbstractHealthIndicator {
 
-    /** The backend that runs the forward pass; the only one in this version. */
-    static final String BACKEND = "cpu";
-
     private final LlamaEngine engine;
     private final String modelName;
 
@@ -44,7 +41,8 @@ public class Llama3HealthIndicator extends AbstractHealthIndicator {
                 .withDetail("weightTypes", this.engine.weightTypes())
                 .withDetail("layers", config.blockCount())
                 .withDetail("vocabulary", config.vocabSize())
-                .withDetail("backend", BACKEND)
+                .withDetail("backend", this.engine.backendName())
+                .withDetail("backendDescription", this.engine.backendDescription())
                 .withDetail("kernels", Kernels.describe())
                 .withDetail("threads", this.engine.options().threads())
                 .withDetail("contextLength", this.engine.contextLength())

@@ -1,5 +1,7 @@
 package dev.llama3.spring.autoconfigure;
 
+import dev.llama3.backend.Availability;
+import dev.llama3.backend.BackendUnavailableException;
 import dev.llama3.engine.EngineOptions;
 import dev.llama3.engine.LlamaEngine;
 import dev.llama3.gguf.GgufFormatException;
@@ -29,22 +31,25 @@ final class Llama3EngineLoader {
     static LlamaEngine load(Llama3Properties properties) {
         Llama3PropertiesValidator.validateEngine(properties);
         Path path = modelPath(properties.getModel().getPath());
-        Llama3Backend backend = backend(properties.getBackend());
+        String backend = properties.getBackend().name().toLowerCase(Locale.ROOT);
         EngineOptions options = EngineOptions.builder()
+                .backend(backend)
                 .kvCacheType(properties.getKvCacheType())
                 .threads(properties.getThreads() != null ? properties.getThreads() : ComputePool.defaultThreads())
                 .contextLength(properties.getContextLength())
                 .batchSize(properties.getBatchSize())
                 .maxBatchSequences(properties.getMaxBatchSequences())
                 .build();
-        log.info("Loading Llama 3 model {} ({} MiB) on the {} backend: {} threads, context {}, prompt batch {}, "
-                        + "KV cache {}, kernels: {}",
-                path, size(path) >> 20, backend.name().toLowerCase(Locale.ROOT), options.threads(),
+        log.info("Loading Llama 3 model {} ({} MiB), backend {}: {} threads, context {}, prompt batch {}, "
+                        + "KV cache {}, CPU kernels: {}",
+                path, size(path) >> 20, backend, options.threads(),
                 options.contextLength() == 0 ? "model default" : options.contextLength(), options.batchSize(),
                 options.kvCacheType(), Kernels.describe());
         LlamaEngine engine;
         try {
             engine = LlamaEngine.load(path, options);
+        } catch (BackendUnavailableException e) {
+            throw unavailable(e);
         } catch (GgufFormatException e) {
             throw new InvalidLlama3PropertyException(PATH_PROPERTY, path, "the file is not a valid GGUF file: "
                     + e.getMessage(), "Point it at a Llama 3 model in GGUF format (for example "
@@ -71,19 +76,33 @@ final class Llama3EngineLoader {
                 "or set spring.ai.model.chat to another provider to switch the Llama 3 chat model off");
     }
 
-    /** The backend that will really run; only the CPU backend exists in this version. */
-    static Llama3Backend backend(Llama3Backend requested) {
-        return switch (requested) {
-            case CPU -> Llama3Backend.CPU;
-            case AUTO -> {
-                log.info("Backend auto: using the CPU backend (no GPU backend is available in this version)");
-                yield Llama3Backend.CPU;
-            }
-            case TORNADOVM -> throw new InvalidLlama3PropertyException(BACKEND_PROPERTY, "tornadovm",
-                    "the TornadoVM GPU backend is not available in this version of the starter",
-                    "Set spring.ai.llama3.backend to cpu, or to auto to use a GPU automatically once a GPU "
-                            + "backend is available.");
+    /**
+     * A backend requested by name that cannot run: the failure analysis names the missing piece (module, runtime,
+     * driver, device, memory) and how to get it. Only a named backend gets here; {@code auto} falls back to the CPU.
+     */
+    static InvalidLlama3PropertyException unavailable(BackendUnavailableException e) {
+        Availability a = e.availability();
+        String problem = "the " + e.backend() + " backend cannot start: " + missing(a.missing()) + " (" + a.reason()
+                + ")";
+        String fix = a.fix().isEmpty() ? "" : capitalize(a.fix()) + ". ";
+        return new InvalidLlama3PropertyException(BACKEND_PROPERTY, e.backend(), problem, fix
+                + "Or set spring.ai.llama3.backend to auto (uses it when it can run, else the CPU) or to cpu.", e);
+    }
+
+    private static String missing(Availability.Missing missing) {
+        return switch (missing) {
+            case MODULE -> "its module is not on the classpath";
+            case RUNTIME -> "its runtime is missing";
+            case DRIVER -> "no device driver loads";
+            case DEVICE -> "no usable device";
+            case MEMORY -> "not enough device memory";
+            case MODEL -> "it cannot run this model";
+            case NOTHING -> "it failed";
         };
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static long size(Path path) {

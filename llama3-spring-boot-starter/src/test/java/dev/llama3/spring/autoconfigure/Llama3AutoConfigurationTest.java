@@ -90,7 +90,7 @@ class Llama3AutoConfigurationTest {
                         "spring.ai.llama3.backend=cpu", "spring.ai.llama3.kv-cache-type=f16")
                 .run(context -> {
                     LlamaEngine engine = context.getBean(LlamaEngine.class);
-                    assertThat(engine.options()).isEqualTo(new EngineOptions(2, 96, 16, 3, KvCacheType.F16));
+                    assertThat(engine.options()).isEqualTo(new EngineOptions(2, 96, 16, 3, KvCacheType.F16, "cpu"));
                     assertThat(engine.contextLength()).isEqualTo(96);
                 });
     }

@@ -1,7 +1,10 @@
-package dev.llama3.engine;
+package dev.llama3.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llama3.engine.EngineOptions;
+import dev.llama3.engine.LlamaEngine;
+import dev.llama3.engine.Session;
 import dev.llama3.model.ModelShape;
 import dev.llama3.model.SyntheticModel;
 import dev.llama3.tensor.ComputePool;

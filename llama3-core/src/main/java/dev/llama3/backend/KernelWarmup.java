@@ -1,4 +1,4 @@
-package dev.llama3.engine;
+package dev.llama3.backend;
 
 import dev.llama3.model.LlamaModel;
 import dev.llama3.model.LlamaWeights;

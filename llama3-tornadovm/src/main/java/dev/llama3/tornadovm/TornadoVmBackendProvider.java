@@ -1,0 +1,47 @@
+package dev.llama3.tornadovm;
+
+import dev.llama3.backend.Availability;
+import dev.llama3.backend.Backend;
+import dev.llama3.backend.BackendProvider;
+import dev.llama3.backend.BackendRequest;
+import dev.llama3.backend.BackendUnavailableException;
+
+/**
+ * The {@code tornadovm} backend provider. This class touches no TornadoVM class: it must load (for
+ * {@link java.util.ServiceLoader}) in a JVM without TornadoVM, where {@link #probe} reports the runtime missing.
+ */
+public final class TornadoVmBackendProvider implements BackendProvider {
+    static final String NAME = "tornadovm";
+    static final String ARGFILE_FIX = "start the JVM with TornadoVM's argfile: java @$TORNADOVM_HOME/tornado-argfile "
+            + "... (see docs/gpu-tornadovm.md)";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability probe(BackendRequest request) {
+        try {
+            Class.forName("uk.ac.manchester.tornado.api.TornadoExecutionPlan", false,
+                    TornadoVmBackendProvider.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Availability.missing(Availability.Missing.RUNTIME, "TornadoVM's API (tornado-api) is not on the "
+                    + "class or module path", ARGFILE_FIX);
+        }
+        if (System.getProperty("tornado.load.runtime.implementation") == null) {
+            return Availability.missing(Availability.Missing.RUNTIME, "the JVM was not started with TornadoVM's "
+                    + "runtime (no tornado-argfile on the command line)", ARGFILE_FIX);
+        }
+        return TornadoRuntimeProbe.probe(request);
+    }
+
+    @Override
+    public Backend open(BackendRequest request) {
+        Availability a = probe(request);
+        if (!a.usable()) {
+            throw new BackendUnavailableException(NAME, a);
+        }
+        return new TornadoVmBackend(request);
+    }
+}
