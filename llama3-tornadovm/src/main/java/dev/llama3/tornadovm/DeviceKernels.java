@@ -17,7 +17,8 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * once for every batch size. Activations are row-major {@code [entry][features]}.
  *
  * <p>Choices forced by the targets: reductions go through local memory within one work-group (TornadoVM's
- * {@code @Reduce} gave wrong sums on PoCL); no {@code half} type (Debian's PoCL lacks it) and no
+ * {@code @Reduce} gave wrong sums on PoCL), spelled out in each kernel (a local array handed to a helper method is
+ * miscompiled); no {@code half} type (Debian's PoCL lacks it) and no
  * {@code Float.intBitsToFloat} in kernels, so F16 weights are decoded with integer arithmetic and a 32-entry table
  * of powers of two; Q8_0/Q4_0 blocks are repacked on upload into quants and float32 scales for the same reason.
  */
@@ -28,20 +29,6 @@ public final class DeviceKernels {
     public static final int GROUP = 128;
     /** Elements per Q8_0 / Q4_0 block. */
     public static final int QK = 32;
-
-    /**
-     * Tree reduction of {@code partial[0 .. GROUP)} in local memory; the sum ends in {@code partial[0]}. Every
-     * work-item of the group must call it (barriers).
-     */
-    private static void reduce(KernelContext c, float[] partial, int lid) {
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            c.localBarrier();
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-        }
-        c.localBarrier();
-    }
 
     /**
      * {@code out[r][row] = W[row] · x[first + r]} for the {@code meta[nIdx]} entries from {@code meta[firstIdx]},
@@ -70,7 +57,15 @@ public final class DeviceKernels {
                 sum += acc * scales.get(row * blocks + b);
             }
             partial[lid] = sum;
-            reduce(c, partial, lid);
+            // tree reduction in local memory, written out in every kernel: TornadoVM (5.2) miscompiles a local array
+            // passed to a helper method (it indexes it like a heap array, with a header and byte offsets)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
             if (lid == 0) {
                 out.set(r * rows + row, partial[0]);
             }
@@ -98,13 +93,25 @@ public final class DeviceKernels {
                 int xo = xBase + b * QK;
                 float acc = 0f;
                 for (int j = 0; j < QK / 2; j++) {
-                    int packed = nibbles.get(q + j) & 0xFF;
-                    acc += ((packed & 0x0F) - 8) * x.get(xo + j) + ((packed >> 4) - 8) * x.get(xo + j + QK / 2);
+                    // sign-extended byte, both nibbles masked after the shift: TornadoVM (5.2) turns
+                    // "(b & 0xFF) >> 4" into unsigned arithmetic, where "- 8" wraps around
+                    int packed = nibbles.get(q + j);
+                    int lo = (packed & 0x0F) - 8;
+                    int hi = ((packed >> 4) & 0x0F) - 8;
+                    acc += lo * x.get(xo + j) + hi * x.get(xo + j + QK / 2);
                 }
                 sum += acc * scales.get(row * blocks + b);
             }
             partial[lid] = sum;
-            reduce(c, partial, lid);
+            // tree reduction in local memory, written out in every kernel: TornadoVM (5.2) miscompiles a local array
+            // passed to a helper method (it indexes it like a heap array, with a header and byte offsets)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
             if (lid == 0) {
                 out.set(r * rows + row, partial[0]);
             }
@@ -126,7 +133,15 @@ public final class DeviceKernels {
                 sum += w.get(row * cols + j) * x.get(xBase + j);
             }
             partial[lid] = sum;
-            reduce(c, partial, lid);
+            // tree reduction in local memory, written out in every kernel: TornadoVM (5.2) miscompiles a local array
+            // passed to a helper method (it indexes it like a heap array, with a header and byte offsets)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
             if (lid == 0) {
                 out.set(r * rows + row, partial[0]);
             }
@@ -152,7 +167,15 @@ public final class DeviceKernels {
                 sum += half(w.get(row * cols + j), pow2) * x.get(xBase + j);
             }
             partial[lid] = sum;
-            reduce(c, partial, lid);
+            // tree reduction in local memory, written out in every kernel: TornadoVM (5.2) miscompiles a local array
+            // passed to a helper method (it indexes it like a heap array, with a header and byte offsets)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
             if (lid == 0) {
                 out.set(r * rows + row, partial[0]);
             }
@@ -199,7 +222,15 @@ public final class DeviceKernels {
                 sum += v * v;
             }
             partial[lid] = sum;
-            reduce(c, partial, lid);
+            // tree reduction in local memory, written out in every kernel: TornadoVM (5.2) miscompiles a local array
+            // passed to a helper method (it indexes it like a heap array, with a header and byte offsets)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
             float scale = 1f / TornadoMath.sqrt(partial[0] / dim + eps);
             for (int i = lid; i < dim; i += GROUP) {
                 out.set(r * dim + i, x.get(base + i) * scale * weight.get(i));

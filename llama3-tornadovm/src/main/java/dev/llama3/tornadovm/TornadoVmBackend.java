@@ -40,6 +40,7 @@ final class TornadoVmBackend implements Backend {
 
     /** System property: device KV slots (sessions with a context at once); default: the engine's batch sequences. */
     static final String SLOTS_PROPERTY = "llama3.tornadovm.slots";
+    private static final String BYTECODE_SIZE_PROPERTY = "tornado.tvm.maxbytecodesize";
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -87,6 +88,11 @@ final class TornadoVmBackend implements Backend {
         int ff = c.feedForwardLength();
         int pairs = model.ropePairs();
         long start = System.nanoTime();
+        // TornadoVM's bytecode buffer defaults to 4 KiB, too small for a graph of ~17 tasks per layer: size it for this
+        // model unless the user did (read once, when TornadoVM first compiles a graph)
+        if (System.getProperty(BYTECODE_SIZE_PROPERTY) == null) {
+            System.setProperty(BYTECODE_SIZE_PROPERTY, Integer.toString(Math.max(4096, 1024 * (20 * c.blockCount() + 16))));
+        }
 
         x = new FloatArray(capacity * dim);
         FloatArray xb = new FloatArray(capacity * dim);
