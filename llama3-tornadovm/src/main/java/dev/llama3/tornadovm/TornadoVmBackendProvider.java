@@ -5,12 +5,16 @@ import dev.llama3.backend.Backend;
 import dev.llama3.backend.BackendProvider;
 import dev.llama3.backend.BackendRequest;
 import dev.llama3.backend.BackendUnavailableException;
+import dev.llama3.model.KvCacheType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code tornadovm} backend provider. This class touches no TornadoVM class: it must load (for
  * {@link java.util.ServiceLoader}) in a JVM without TornadoVM, where {@link #probe} reports the runtime missing.
  */
 public final class TornadoVmBackendProvider implements BackendProvider {
+    private static final Logger log = LoggerFactory.getLogger(TornadoVmBackendProvider.class);
     static final String NAME = "tornadovm";
     static final String ARGFILE_FIX = "start the JVM with TornadoVM's argfile: java @$TORNADOVM_HOME/tornado-argfile "
             + "... (see docs/gpu-tornadovm.md)";
@@ -41,6 +45,11 @@ public final class TornadoVmBackendProvider implements BackendProvider {
         Availability a = probe(request);
         if (!a.usable()) {
             throw new BackendUnavailableException(NAME, a);
+        }
+        if (request.kvCacheType() != KvCacheType.F32) {
+            // the device kernels read and write float32 keys and values only (the memory check counts them so)
+            log.warn("The TornadoVM backend keeps its KV cache in F32: the requested {} KV cache does not apply on "
+                    + "the device", request.kvCacheType());
         }
         return new TornadoVmBackend(request);
     }
