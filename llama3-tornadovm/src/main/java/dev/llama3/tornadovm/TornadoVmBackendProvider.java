@@ -51,6 +51,15 @@ public final class TornadoVmBackendProvider implements BackendProvider {
             log.warn("The TornadoVM backend keeps its KV cache in F32: the requested {} KV cache does not apply on "
                     + "the device", request.kvCacheType());
         }
-        return new TornadoVmBackend(request);
+        try {
+            return new TornadoVmBackend(request);
+        } catch (java.nio.BufferOverflowException e) {
+            // TornadoVM 5.2.1 records a task graph's launch code in a fixed 8 KiB array (TornadoTaskGraph): a forward
+            // pass of many layers as one graph does not fit. Refused as an unsupported model, so auto uses the CPU.
+            throw new BackendUnavailableException(NAME, Availability.missing(Availability.Missing.MODEL,
+                    "the model's " + request.model().config().blockCount() + " layers make a TornadoVM task graph "
+                            + "larger than TornadoVM 5.2.1's fixed 8 KiB launch-code buffer",
+                    "use the cpu backend for this model (see docs/gpu-tornadovm.md, \"Limits\")"));
+        }
     }
 }
