@@ -9,6 +9,7 @@ import dev.llama3.model.LlamaConfig;
 import dev.llama3.model.LlamaModel;
 import dev.llama3.model.LlamaWeights;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * pass the host sends the batch's embedding rows and a small {@code meta} array (entries, positions, slots) and reads
  * back only the logits rows it needs.
  *
- * <p>Graph 0 is the forward pass, built once for the batch capacity: every kernel reads the real batch size from
- * {@code meta}. Graphs 1 and 2 copy one slot to and from a staging array; snapshots ({@link SequenceState#copyFrom})
- * go through the host that way, so any number of them can exist while device slots stay few. One lock serializes all
- * executions of the plan.
+ * <p>Graphs 0 .. {@code forwardGraphs - 1} are the forward pass, a few layers each (the last one adds the logits),
+ * built once for the batch capacity: every kernel reads the real batch size from {@code meta}. The two graphs after
+ * them copy one slot to and from a staging array; snapshots ({@link SequenceState#copyFrom}) go through the host that
+ * way, so any number of them can exist while device slots stay few. One lock serializes all executions of the plan.
  */
 final class TornadoVmBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(TornadoVmBackend.class);
@@ -41,6 +42,8 @@ final class TornadoVmBackend implements Backend {
     /** System property: device KV slots (sessions with a context at once); default: the engine's batch sequences. */
     static final String SLOTS_PROPERTY = "llama3.tornadovm.slots";
     private static final String BYTECODE_SIZE_PROPERTY = "tornado.tvm.maxbytecodesize";
+    /** System property: transformer layers per TornadoVM task graph of the forward pass (default 2). */
+    static final String LAYERS_PER_GRAPH_PROPERTY = "llama3.tornadovm.layersPerGraph";
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -63,6 +66,8 @@ final class TornadoVmBackend implements Backend {
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     private final float[] row;
     private TornadoExecutionResult lastForward;
+    /** Graphs 0 .. forwardGraphs-1 are the forward pass; then the snapshot save and restore graphs. */
+    private final int forwardGraphs;
     private boolean closed;
 
     static int slots(BackendRequest r) {
@@ -125,55 +130,82 @@ final class TornadoVmBackend implements Backend {
         KernelContext kc = new KernelContext();
         GridScheduler grid = new GridScheduler();
 
-        String g = "forward";
-        TaskGraph forward = new TaskGraph(g)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, cos, sin, pow2, keyCache, valueCache)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta);
+        // The forward pass is a chain of graphs of LAYERS_PER_GRAPH layers each (the last one also computes the
+        // logits): TornadoVM 5.2.1 keeps a graph's launch code in a fixed 8 KiB array, which a whole deep model
+        // overflows. Every graph after the first takes the activations, KV caches and tables from the one before it
+        // on the device (consumeFromDevice), so only the first one moves x and meta in.
         LlamaWeights w = model.weights();
         int heads = c.headCount();
         int kvHeads = c.headCountKv();
         int headDim = c.headDim();
         float eps = c.rmsEps();
-        Tasks t = new Tasks(forward, grid, g, kc, meta, pow2);
         List<LlamaWeights.Layer> layers = w.layers();
-        for (int l = 0; l < layers.size(); l++) {
-            LlamaWeights.Layer layer = layers.get(l);
-            String p = "l" + l + "_";
-            FloatArray attnNorm = t.upload(FloatArray.fromArray(layer.attentionNorm()));
-            FloatArray ffnNorm = t.upload(FloatArray.fromArray(layer.ffnNorm()));
-            t.rmsNorm(p + "attnNorm", x, attnNorm, xb, capacity, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO, dim, eps);
-            t.matmul(p + "wq", DeviceMatrix.of(layer.wq()), xb, q, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            t.matmul(p + "wk", DeviceMatrix.of(layer.wk()), xb, k, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            t.matmul(p + "wv", DeviceMatrix.of(layer.wv()), xb, v, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            forward.task(p + "ropeQ", DeviceKernels::rope, kc, q, cos, sin, meta, heads, headDim, pairs);
-            t.grid(p + "ropeQ", capacity * heads * pairs, 1);
-            forward.task(p + "ropeK", DeviceKernels::rope, kc, k, cos, sin, meta, kvHeads, headDim, pairs);
-            t.grid(p + "ropeK", capacity * kvHeads * pairs, 1);
-            forward.task(p + "storeKv", DeviceKernels::storeKv, kc, k, v, keyCache, valueCache, meta, l, kvHeads,
-                    headDim, context, slotFloats);
-            t.grid(p + "storeKv", capacity * kvDim, 1);
-            forward.task(p + "attention", DeviceKernels::attention, kc, q, keyCache, valueCache, xb2, meta, l, heads,
-                    kvHeads, headDim, context, slotFloats);
-            t.grid(p + "attention", capacity * heads * headDim, headDim);
-            t.matmul(p + "wo", DeviceMatrix.of(layer.wo()), xb2, xb, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            forward.task(p + "addAttn", DeviceKernels::add, kc, x, xb, meta, dim);
-            t.grid(p + "addAttn", capacity * dim, 1);
-            t.rmsNorm(p + "ffnNorm", x, ffnNorm, xb, capacity, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO, dim, eps);
-            t.matmul(p + "gate", DeviceMatrix.of(layer.ffnGate()), xb, hb, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            t.matmul(p + "up", DeviceMatrix.of(layer.ffnUp()), xb, hb2, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            forward.task(p + "swiglu", DeviceKernels::swiglu, kc, hb, hb2, meta, ff);
-            t.grid(p + "swiglu", capacity * ff, 1);
-            t.matmul(p + "down", DeviceMatrix.of(layer.ffnDown()), hb, xb, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
-            forward.task(p + "addFfn", DeviceKernels::add, kc, x, xb, meta, dim);
-            t.grid(p + "addFfn", capacity * dim, 1);
+        int perGraph = Math.max(1, Integer.getInteger(LAYERS_PER_GRAPH_PROPERTY, 2));
+        this.forwardGraphs = Math.max(1, (layers.size() + perGraph - 1) / perGraph);
+        Object[] onDevice = {x, meta, xb, xb2, q, k, v, hb, hb2, keyCache, valueCache, cos, sin, pow2};
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        Tasks t = null;
+        String previous = null;
+        for (int gi = 0; gi < forwardGraphs; gi++) {
+            String g = "forward" + gi;
+            TaskGraph forward = new TaskGraph(g);
+            if (previous == null) {
+                forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, cos, sin, pow2, keyCache, valueCache)
+                        .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta);
+            } else {
+                forward.consumeFromDevice(previous, onDevice);
+            }
+            t = t == null ? new Tasks(forward, grid, g, kc, meta, pow2) : t.on(forward, g);
+            for (int l = gi * perGraph; l < Math.min(layers.size(), (gi + 1) * perGraph); l++) {
+                LlamaWeights.Layer layer = layers.get(l);
+                String p = "l" + l + "_";
+                FloatArray attnNorm = t.upload(FloatArray.fromArray(layer.attentionNorm()));
+                FloatArray ffnNorm = t.upload(FloatArray.fromArray(layer.ffnNorm()));
+                t.rmsNorm(p + "attnNorm", x, attnNorm, xb, capacity, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO,
+                        dim, eps);
+                t.matmul(p + "wq", DeviceMatrix.of(layer.wq()), xb, q, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
+                t.matmul(p + "wk", DeviceMatrix.of(layer.wk()), xb, k, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
+                t.matmul(p + "wv", DeviceMatrix.of(layer.wv()), xb, v, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO);
+                forward.task(p + "ropeQ", DeviceKernels::rope, kc, q, cos, sin, meta, heads, headDim, pairs);
+                t.grid(p + "ropeQ", capacity * heads * pairs, 1);
+                forward.task(p + "ropeK", DeviceKernels::rope, kc, k, cos, sin, meta, kvHeads, headDim, pairs);
+                t.grid(p + "ropeK", capacity * kvHeads * pairs, 1);
+                forward.task(p + "storeKv", DeviceKernels::storeKv, kc, k, v, keyCache, valueCache, meta, l, kvHeads,
+                        headDim, context, slotFloats);
+                t.grid(p + "storeKv", capacity * kvDim, 1);
+                forward.task(p + "attention", DeviceKernels::attention, kc, q, keyCache, valueCache, xb2, meta, l,
+                        heads, kvHeads, headDim, context, slotFloats);
+                t.grid(p + "attention", capacity * heads * headDim, headDim);
+                t.matmul(p + "wo", DeviceMatrix.of(layer.wo()), xb2, xb, DeviceKernels.Meta.N,
+                        DeviceKernels.Meta.ZERO);
+                forward.task(p + "addAttn", DeviceKernels::add, kc, x, xb, meta, dim);
+                t.grid(p + "addAttn", capacity * dim, 1);
+                t.rmsNorm(p + "ffnNorm", x, ffnNorm, xb, capacity, DeviceKernels.Meta.N, DeviceKernels.Meta.ZERO, dim,
+                        eps);
+                t.matmul(p + "gate", DeviceMatrix.of(layer.ffnGate()), xb, hb, DeviceKernels.Meta.N,
+                        DeviceKernels.Meta.ZERO);
+                t.matmul(p + "up", DeviceMatrix.of(layer.ffnUp()), xb, hb2, DeviceKernels.Meta.N,
+                        DeviceKernels.Meta.ZERO);
+                forward.task(p + "swiglu", DeviceKernels::swiglu, kc, hb, hb2, meta, ff);
+                t.grid(p + "swiglu", capacity * ff, 1);
+                t.matmul(p + "down", DeviceMatrix.of(layer.ffnDown()), hb, xb, DeviceKernels.Meta.N,
+                        DeviceKernels.Meta.ZERO);
+                forward.task(p + "addFfn", DeviceKernels::add, kc, x, xb, meta, dim);
+                t.grid(p + "addFfn", capacity * dim, 1);
+            }
+            if (gi == forwardGraphs - 1) {
+                FloatArray outNorm = t.upload(FloatArray.fromArray(w.outputNorm()));
+                t.rmsNorm("outNorm", x, outNorm, xb, capacity, DeviceKernels.Meta.LOGITS_COUNT,
+                        DeviceKernels.Meta.LOGITS_FIRST, dim, eps);
+                t.matmul("output", DeviceMatrix.of(w.output()), xb, logits, DeviceKernels.Meta.LOGITS_COUNT,
+                        DeviceKernels.Meta.ZERO);
+                forward.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
+            }
+            forward.persistOnDevice(onDevice);
+            graphs.add(forward.snapshot());
+            previous = g;
         }
-        FloatArray outNorm = t.upload(FloatArray.fromArray(w.outputNorm()));
-        t.rmsNorm("outNorm", x, outNorm, xb, capacity, DeviceKernels.Meta.LOGITS_COUNT,
-                DeviceKernels.Meta.LOGITS_FIRST, dim, eps);
-        t.matmul("output", DeviceMatrix.of(w.output()), xb, logits, DeviceKernels.Meta.LOGITS_COUNT,
-                DeviceKernels.Meta.ZERO);
-        forward.persistOnDevice(keyCache, valueCache);
-        forward.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
+        String g = previous;
 
         // slot -> staging (snapshots) and staging -> slot (restores), on the caches graph 0 keeps on the device
         TaskGraph save = new TaskGraph("save").consumeFromDevice(g, keyCache, valueCache)
@@ -190,14 +222,15 @@ final class TornadoVmBackend implements Backend {
                 .persistOnDevice(keyCache, valueCache);
         grid.addWorkerGrid("restore.copy", worker(slotFloats, 1));
 
-        ImmutableTaskGraph[] graphs = {forward.snapshot(), save.snapshot(), restore.snapshot()};
-        this.plan = new TornadoExecutionPlan(graphs).withGridScheduler(grid);
+        graphs.add(save.snapshot());
+        graphs.add(restore.snapshot());
+        this.plan = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new)).withGridScheduler(grid);
         for (int s = 0; s < slotCount; s++) {
             freeSlots.add(s);
         }
         String device = plan.getDevice(0).getPhysicalDevice().getDeviceName();
         this.description = "tornadovm on " + device + " (" + plan.getDevice(0).getDeviceName() + "), " + slotCount
-                + " KV slots";
+                + " KV slots, " + forwardGraphs + " forward graph" + (forwardGraphs == 1 ? "" : "s");
         log.info("TornadoVM backend: {} weights uploaded as {} for {}, built in {} ms", t.uploaded(), t.types(),
                 device, (System.nanoTime() - start) / 1_000_000);
     }
@@ -356,7 +389,9 @@ final class TornadoVmBackend implements Backend {
                     x.set(b * dim + i, row[i]);
                 }
             }
-            lastForward = plan.withGraph(0).execute();
+            for (int gi = 0; gi < forwardGraphs; gi++) {
+                lastForward = plan.withGraph(gi).execute();
+            }
             if (wanted > 0) {
                 lastForward.transferToHost(new DataRange(logits).withSize((long) wanted * vocab));
                 for (int r = 0; r < wanted; r++) {
@@ -380,7 +415,7 @@ final class TornadoVmBackend implements Backend {
         synchronized (plan) {
             copyMeta.set(0, slot);
             copyMeta.set(1, positions);
-            plan.withGraph(1).execute();
+            plan.withGraph(forwardGraphs).execute();
             layoutCopy(stagingKeys, keys, positions, context, capacity, true);
             layoutCopy(stagingValues, values, positions, context, capacity, true);
         }
@@ -393,7 +428,7 @@ final class TornadoVmBackend implements Backend {
             copyMeta.set(1, positions);
             layoutCopy(stagingKeys, keys, positions, context, capacity, false);
             layoutCopy(stagingValues, values, positions, context, capacity, false);
-            plan.withGraph(2).execute();
+            plan.withGraph(forwardGraphs + 1).execute();
         }
     }
 
@@ -447,9 +482,9 @@ final class TornadoVmBackend implements Backend {
 
     /** Adds tasks to the forward graph with their work-group sizes. */
     private static final class Tasks {
-        private final TaskGraph g;
+        private TaskGraph g;
         private final GridScheduler grid;
-        private final String graph;
+        private String graph;
         private final KernelContext kc;
         private final IntArray meta;
         private final FloatArray pow2;
@@ -463,6 +498,13 @@ final class TornadoVmBackend implements Backend {
             this.kc = kc;
             this.meta = meta;
             this.pow2 = pow2;
+        }
+
+        /** Adds the next tasks to another graph (the byte and type tallies go on). */
+        Tasks on(TaskGraph next, String name) {
+            this.g = next;
+            this.graph = name;
+            return this;
         }
 
         FloatArray upload(FloatArray a) {
