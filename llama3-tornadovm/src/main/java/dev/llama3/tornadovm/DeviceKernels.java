@@ -118,6 +118,90 @@ public final class DeviceKernels {
         }
     }
 
+    /**
+     * As {@link #matmulQ4} for Q4_K repacked by {@link DeviceMatrix}: per 32 values, nibbles q in 0..15 (byte j holds
+     * values j and j + 16), a scale and a minimum: the block contributes {@code scale * sum(q * x) - min * sum(x)}.
+     */
+    public static void matmulQ4K(KernelContext c, ByteArray nibbles, FloatArray scales, FloatArray mins, FloatArray x,
+            FloatArray out, IntArray meta, int nIdx, int firstIdx, int rows, int cols) {
+        int row = c.groupIdx;
+        int lid = c.localIdx;
+        float[] partial = c.allocateFloatLocalArray(GROUP);
+        int n = meta.get(nIdx);
+        int first = meta.get(firstIdx);
+        int blocks = cols / QK;
+        for (int r = 0; r < n; r++) {
+            int xBase = (first + r) * cols;
+            float sum = 0f;
+            for (int b = lid; b < blocks; b += GROUP) {
+                int q = (row * cols + b * QK) / 2;
+                int xo = xBase + b * QK;
+                float acc = 0f;
+                float xs = 0f;
+                for (int j = 0; j < QK / 2; j++) {
+                    // both nibbles masked after the shift (see matmulQ4)
+                    int packed = nibbles.get(q + j);
+                    int lo = packed & 0x0F;
+                    int hi = (packed >> 4) & 0x0F;
+                    float x0 = x.get(xo + j);
+                    float x1 = x.get(xo + j + QK / 2);
+                    acc += lo * x0 + hi * x1;
+                    xs += x0 + x1;
+                }
+                int block = row * blocks + b;
+                sum += acc * scales.get(block) - xs * mins.get(block);
+            }
+            partial[lid] = sum;
+            // tree reduction in local memory, written out in every kernel (see matmulQ4)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
+            if (lid == 0) {
+                out.set(r * rows + row, partial[0]);
+            }
+        }
+    }
+
+    /** As {@link #matmulQ8} for Q6_K repacked by {@link DeviceMatrix}: int8 values with a scale per 16 of them. */
+    public static void matmulQ6K(KernelContext c, ByteArray quants, FloatArray scales, FloatArray x, FloatArray out,
+            IntArray meta, int nIdx, int firstIdx, int rows, int cols) {
+        int row = c.groupIdx;
+        int lid = c.localIdx;
+        float[] partial = c.allocateFloatLocalArray(GROUP);
+        int n = meta.get(nIdx);
+        int first = meta.get(firstIdx);
+        int blocks = cols / 16;
+        for (int r = 0; r < n; r++) {
+            int xBase = (first + r) * cols;
+            float sum = 0f;
+            for (int b = lid; b < blocks; b += GROUP) {
+                int q = row * cols + b * 16;
+                int xo = xBase + b * 16;
+                float acc = 0f;
+                for (int j = 0; j < 16; j++) {
+                    acc += quants.get(q + j) * x.get(xo + j);
+                }
+                sum += acc * scales.get(row * blocks + b);
+            }
+            partial[lid] = sum;
+            // tree reduction in local memory, written out in every kernel (see matmulQ4)
+            for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+                c.localBarrier();
+                if (lid < stride) {
+                    partial[lid] += partial[lid + stride];
+                }
+            }
+            c.localBarrier();
+            if (lid == 0) {
+                out.set(r * rows + row, partial[0]);
+            }
+        }
+    }
+
     /** As {@link #matmulQ8} for float32 weights. */
     public static void matmulF32(KernelContext c, FloatArray w, FloatArray x, FloatArray out, IntArray meta, int nIdx,
             int firstIdx, int rows, int cols) {

@@ -534,6 +534,10 @@ final class TornadoVmBackend implements Backend {
                         m.rows, m.cols);
                 case F16 -> g.task(id, DeviceKernels::matmulF16, kc, m.halves, pow2, in, out, meta, nIdx, firstIdx,
                         m.rows, m.cols);
+                case Q4_K -> g.task(id, DeviceKernels::matmulQ4K, kc, m.quants, m.floats, m.mins, in, out, meta, nIdx,
+                        firstIdx, m.rows, m.cols);
+                case Q6_K -> g.task(id, DeviceKernels::matmulQ6K, kc, m.quants, m.floats, in, out, meta, nIdx,
+                        firstIdx, m.rows, m.cols);
                 case F32 -> g.task(id, DeviceKernels::matmulF32, kc, m.floats, in, out, meta, nIdx, firstIdx, m.rows,
                         m.cols);
                 default -> throw new IllegalArgumentException("no device kernel for " + m.type);

@@ -41,7 +41,7 @@ class TornadoVmParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny64-f32", "tiny64-f16", "tiny64-q8_0", "tiny64-q4_0"})
+    @ValueSource(strings = {"tiny64-f32", "tiny64-f16", "tiny64-q8_0", "tiny64-q4_0", "tiny256-q4_k_m"})
     void logitsMatchTheExactReferenceAndGreedyMatchesTheCpu(String name) throws IOException {
         assumeTrue(System.getProperty("tornado.load.runtime.implementation") != null,
                 "not started with TornadoVM's argfile");
