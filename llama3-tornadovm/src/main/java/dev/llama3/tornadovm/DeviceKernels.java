@@ -202,6 +202,86 @@ public final class DeviceKernels {
         }
     }
 
+    // Embedding lookups on the device (tied embeddings: the output matrix is the token embedding): one work-item per
+    // (entry, column); x[b][i] = row token(b) of the matrix, decoded as the matmul kernels decode it.
+
+    /** Q8_0 rows. */
+    public static void embedQ8(KernelContext c, ByteArray quants, FloatArray scales, FloatArray x, IntArray meta,
+            int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            int at = meta.get(tokenBase + b) * dim + i;
+            x.set(gid, quants.get(at) * scales.get(at / QK));
+        }
+    }
+
+    /** Q4_0 rows. */
+    public static void embedQ4(KernelContext c, ByteArray nibbles, FloatArray scales, FloatArray x, IntArray meta,
+            int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            int at = meta.get(tokenBase + b) * dim + i;
+            int block = at / QK;
+            int j = at - block * QK;
+            int packed = nibbles.get(block * (QK / 2) + (j % (QK / 2)));
+            int q = j < QK / 2 ? (packed & 0x0F) - 8 : ((packed >> 4) & 0x0F) - 8;
+            x.set(gid, q * scales.get(block));
+        }
+    }
+
+    /** Q4_K rows (repacked: nibbles per 32 values, a scale and a minimum). */
+    public static void embedQ4K(KernelContext c, ByteArray nibbles, FloatArray scales, FloatArray mins, FloatArray x,
+            IntArray meta, int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            int at = meta.get(tokenBase + b) * dim + i;
+            int block = at / QK;
+            int j = at - block * QK;
+            int packed = nibbles.get(block * (QK / 2) + (j % (QK / 2)));
+            int q = j < QK / 2 ? packed & 0x0F : (packed >> 4) & 0x0F;
+            x.set(gid, q * scales.get(block) - mins.get(block));
+        }
+    }
+
+    /** Q6_K rows (repacked: int8 values, a scale per 16). */
+    public static void embedQ6K(KernelContext c, ByteArray quants, FloatArray scales, FloatArray x, IntArray meta,
+            int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            int at = meta.get(tokenBase + b) * dim + i;
+            x.set(gid, quants.get(at) * scales.get(at / 16));
+        }
+    }
+
+    /** F16 rows. */
+    public static void embedF16(KernelContext c, ShortArray halves, FloatArray pow2, FloatArray x, IntArray meta,
+            int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            x.set(gid, half(halves.get(meta.get(tokenBase + b) * dim + i), pow2));
+        }
+    }
+
+    /** F32 rows. */
+    public static void embedF32(KernelContext c, FloatArray w, FloatArray x, IntArray meta, int tokenBase, int dim) {
+        int gid = c.globalIdx;
+        int b = gid / dim;
+        if (b < meta.get(Meta.N)) {
+            int i = gid - b * dim;
+            x.set(gid, w.get(meta.get(tokenBase + b) * dim + i));
+        }
+    }
+
     /** As {@link #matmulQ8} for float32 weights. */
     public static void matmulF32(KernelContext c, FloatArray w, FloatArray x, FloatArray out, IntArray meta, int nIdx,
             int firstIdx, int rows, int cols) {
@@ -440,6 +520,11 @@ public final class DeviceKernels {
 
         /** Length of a meta array for {@code capacity} entries. */
         public static int length(int capacity) {
+            return ENTRIES + 3 * capacity;
+        }
+
+        /** Where entry {@code b}'s token id is: at {@code tokens(capacity) + b}. */
+        public static int tokens(int capacity) {
             return ENTRIES + 2 * capacity;
         }
     }

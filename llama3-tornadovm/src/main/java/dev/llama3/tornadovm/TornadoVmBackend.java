@@ -68,6 +68,8 @@ final class TornadoVmBackend implements Backend {
     private TornadoExecutionResult lastForward;
     /** Graphs 0 .. forwardGraphs-1 are the forward pass; then the snapshot save and restore graphs. */
     private final int forwardGraphs;
+    /** Whether the first graph looks the tokens' embeddings up on the device (tied embeddings). */
+    private final boolean embedOnDevice;
     private boolean closed;
 
     static int slots(BackendRequest r) {
@@ -142,7 +144,17 @@ final class TornadoVmBackend implements Backend {
         List<LlamaWeights.Layer> layers = w.layers();
         int perGraph = Math.max(1, Integer.getInteger(LAYERS_PER_GRAPH_PROPERTY, 2));
         this.forwardGraphs = Math.max(1, (layers.size() + perGraph - 1) / perGraph);
-        Object[] onDevice = {x, meta, xb, xb2, q, k, v, hb, hb2, keyCache, valueCache, cos, sin, pow2};
+        // Tied embeddings: the output matrix, uploaded for the logits, is also the token embedding, so the first graph
+        // looks the batch's rows up on the device and only token ids go in. Otherwise the host sends the rows.
+        DeviceMatrix outputMatrix = DeviceMatrix.of(w.output());
+        this.embedOnDevice = w.tiedEmbeddings();
+        List<Object> shared = new ArrayList<>(List.of(x, meta, xb, xb2, q, k, v, hb, hb2, keyCache, valueCache, cos,
+                sin, pow2));
+        if (embedOnDevice) {
+            shared.addAll(List.of(outputMatrix.arrays()));
+        }
+        Object[] onDevice = shared.toArray();
+        int tokenBase = DeviceKernels.Meta.tokens(capacity);
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
         Tasks t = null;
         String previous = null;
@@ -150,12 +162,21 @@ final class TornadoVmBackend implements Backend {
             String g = "forward" + gi;
             TaskGraph forward = new TaskGraph(g);
             if (previous == null) {
-                forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, cos, sin, pow2, keyCache, valueCache)
-                        .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta);
+                forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, cos, sin, pow2, keyCache, valueCache);
+                if (embedOnDevice) {
+                    forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
+                            .transferToDevice(DataTransferMode.FIRST_EXECUTION, outputMatrix.arrays())
+                            .transferToDevice(DataTransferMode.EVERY_EXECUTION, meta);
+                } else {
+                    forward.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta);
+                }
             } else {
                 forward.consumeFromDevice(previous, onDevice);
             }
             t = t == null ? new Tasks(forward, grid, g, kc, meta, pow2) : t.on(forward, g);
+            if (previous == null && embedOnDevice) {
+                t.embed("embed", outputMatrix, x, tokenBase, capacity, dim);
+            }
             for (int l = gi * perGraph; l < Math.min(layers.size(), (gi + 1) * perGraph); l++) {
                 LlamaWeights.Layer layer = layers.get(l);
                 String p = "l" + l + "_";
@@ -197,8 +218,8 @@ final class TornadoVmBackend implements Backend {
                 FloatArray outNorm = t.upload(FloatArray.fromArray(w.outputNorm()));
                 t.rmsNorm("outNorm", x, outNorm, xb, capacity, DeviceKernels.Meta.LOGITS_COUNT,
                         DeviceKernels.Meta.LOGITS_FIRST, dim, eps);
-                t.matmul("output", DeviceMatrix.of(w.output()), xb, logits, DeviceKernels.Meta.LOGITS_COUNT,
-                        DeviceKernels.Meta.ZERO);
+                t.matmul("output", outputMatrix, xb, logits, DeviceKernels.Meta.LOGITS_COUNT, DeviceKernels.Meta.ZERO,
+                        !embedOnDevice);
                 forward.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
             }
             forward.persistOnDevice(onDevice);
@@ -230,7 +251,8 @@ final class TornadoVmBackend implements Backend {
         }
         String device = plan.getDevice(0).getPhysicalDevice().getDeviceName();
         this.description = "tornadovm on " + device + " (" + plan.getDevice(0).getDeviceName() + "), " + slotCount
-                + " KV slots, " + forwardGraphs + " forward graph" + (forwardGraphs == 1 ? "" : "s");
+                + " KV slots, " + forwardGraphs + " forward graph" + (forwardGraphs == 1 ? "" : "s")
+                + (embedOnDevice ? ", embeddings looked up on the device" : ", embeddings looked up on the host");
         log.info("TornadoVM backend: {} weights uploaded as {} for {}, built in {} ms", t.uploaded(), t.types(),
                 device, (System.nanoTime() - start) / 1_000_000);
     }
@@ -383,10 +405,14 @@ final class TornadoVmBackend implements Backend {
                 int base = oneSequence ? s.length() + b : s.length();
                 meta.set(DeviceKernels.Meta.ENTRIES + 2 * b, base);
                 meta.set(DeviceKernels.Meta.ENTRIES + 2 * b + 1, slots[b]);
-                // the embedding row is looked up here: the matrix stays off the device unless it is also the output
-                model.weights().tokenEmbedding().dequantizeRow(ids[b], row, 0);
-                for (int i = 0; i < dim; i++) {
-                    x.set(b * dim + i, row[i]);
+                if (embedOnDevice) {
+                    meta.set(DeviceKernels.Meta.tokens(capacity) + b, ids[b]);
+                } else {
+                    // an untied embedding matrix stays off the device: its rows are looked up here
+                    model.weights().tokenEmbedding().dequantizeRow(ids[b], row, 0);
+                    for (int i = 0; i < dim; i++) {
+                        x.set(b * dim + i, row[i]);
+                    }
                 }
             }
             for (int gi = 0; gi < forwardGraphs; gi++) {
@@ -524,7 +550,30 @@ final class TornadoVmBackend implements Backend {
         }
 
         void matmul(String id, DeviceMatrix m, FloatArray in, FloatArray out, int nIdx, int firstIdx) {
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.arrays());
+            matmul(id, m, in, out, nIdx, firstIdx, true);
+        }
+
+        /** An embedding lookup of the entries' tokens into {@code x} (the matrix is already on the device). */
+        void embed(String id, DeviceMatrix m, FloatArray x, int tokenBase, int capacity, int dim) {
+            switch (m.type) {
+                case Q8_0 -> g.task(id, DeviceKernels::embedQ8, kc, m.quants, m.floats, x, meta, tokenBase, dim);
+                case Q4_0 -> g.task(id, DeviceKernels::embedQ4, kc, m.quants, m.floats, x, meta, tokenBase, dim);
+                case Q4_K -> g.task(id, DeviceKernels::embedQ4K, kc, m.quants, m.floats, m.mins, x, meta, tokenBase,
+                        dim);
+                case Q6_K -> g.task(id, DeviceKernels::embedQ6K, kc, m.quants, m.floats, x, meta, tokenBase, dim);
+                case F16 -> g.task(id, DeviceKernels::embedF16, kc, m.halves, pow2, x, meta, tokenBase, dim);
+                case F32 -> g.task(id, DeviceKernels::embedF32, kc, m.floats, x, meta, tokenBase, dim);
+                default -> throw new IllegalArgumentException("no device kernel for " + m.type);
+            }
+            grid(id, capacity * dim, 1);
+        }
+
+        /** {@code upload}: whether this graph transfers the matrix (false when an earlier graph already did). */
+        void matmul(String id, DeviceMatrix m, FloatArray in, FloatArray out, int nIdx, int firstIdx,
+                boolean upload) {
+            if (upload) {
+                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, m.arrays());
+            }
             bytes += DeviceMatrix.deviceBytes(m.type, m.rows, m.cols);
             types.merge(m.type.toString(), 1, Integer::sum);
             switch (m.type) {

@@ -112,6 +112,43 @@ class DeviceKernelsTest {
         assertThat(tested).as("matrix types of the %s model run on the device kernels", format).isNotEmpty();
     }
 
+    /** The device embedding lookup (tied embeddings) gives the rows the CPU decodes. */
+    @ParameterizedTest
+    @EnumSource(value = SyntheticModel.WeightFormat.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
+    void embeddingLookupMatchesTheCpuRows(SyntheticModel.WeightFormat format) throws IOException {
+        LlamaModel model = model(format);
+        WeightMatrix output = model.weights().output();
+        DeviceMatrix d = DeviceMatrix.of(output);
+        int dim = output.cols();
+        int[] tokens = {3, 17, output.rows() - 1};
+        IntArray meta = new IntArray(DeviceKernels.Meta.length(tokens.length));
+        meta.set(DeviceKernels.Meta.N, tokens.length);
+        int base = DeviceKernels.Meta.tokens(tokens.length);
+        for (int b = 0; b < tokens.length; b++) {
+            meta.set(base + b, tokens[b]);
+        }
+        FloatArray x = new FloatArray(tokens.length * dim);
+        FloatArray pow2 = DeviceKernels.pow2Table();
+        KernelEmulator.run(tokens.length * dim, 1, c -> {
+            switch (d.type) {
+                case Q8_0 -> DeviceKernels.embedQ8(c, d.quants, d.floats, x, meta, base, dim);
+                case Q4_0 -> DeviceKernels.embedQ4(c, d.quants, d.floats, x, meta, base, dim);
+                case Q4_K -> DeviceKernels.embedQ4K(c, d.quants, d.floats, d.mins, x, meta, base, dim);
+                case Q6_K -> DeviceKernels.embedQ6K(c, d.quants, d.floats, x, meta, base, dim);
+                case F16 -> DeviceKernels.embedF16(c, d.halves, pow2, x, meta, base, dim);
+                case F32 -> DeviceKernels.embedF32(c, d.floats, x, meta, base, dim);
+                default -> throw new AssertionError(d.type);
+            }
+        });
+        float[] row = new float[dim];
+        for (int b = 0; b < tokens.length; b++) {
+            output.dequantizeRow(tokens[b], row, 0);
+            for (int i = 0; i < dim; i++) {
+                assertThat(x.get(b * dim + i)).as("%s token %d [%d]", format, tokens[b], i).isEqualTo(row[i]);
+            }
+        }
+    }
+
     /**
      * The k-quants on their own (the tiny model's 64-wide matrices are too narrow for 256-value super-blocks): random
      * weights quantized by the core, 24 rows of 512, against the CPU kernels.

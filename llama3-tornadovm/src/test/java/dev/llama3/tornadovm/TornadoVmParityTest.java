@@ -118,4 +118,36 @@ class TornadoVmParityTest {
         }
         return m;
     }
+
+    /**
+     * A model with tied embeddings (synthetic, Llama 3.2 style) looks its tokens up on the device: only ids go in, and
+     * the logits and a greedy generation equal the CPU backend's.
+     */
+    @org.junit.jupiter.api.Test
+    void tiedEmbeddingsAreLookedUpOnTheDevice(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        assumeTrue(System.getProperty("tornado.load.runtime.implementation") != null,
+                "not started with TornadoVM's argfile");
+        Path model = dir.resolve("tiny-tied.gguf");
+        try (dev.llama3.tensor.ComputePool pool = new dev.llama3.tensor.ComputePool(1)) {
+            new dev.llama3.model.SyntheticModel(dev.llama3.model.ModelShape.TINY,
+                    dev.llama3.model.SyntheticModel.WeightFormat.Q8_0, 3, null).write(model, pool);
+        }
+        try (LlamaEngine gpu = LlamaEngine.load(model, options("tornadovm"));
+                LlamaEngine cpu = LlamaEngine.load(model, options("cpu"))) {
+            assertThat(gpu.model().weights().tiedEmbeddings()).isTrue();
+            assertThat(gpu.backendDescription()).contains("embeddings looked up on the device");
+            int[] prompt = {1, 20, 300, 45, 7};
+            try (Session g = gpu.newSession(); Session c = cpu.newSession()) {
+                float[] ours = g.evaluate(prompt).clone();
+                float[] theirs = c.evaluate(prompt).clone();
+                assertThat(maxAbsDiff(ours, theirs) / maxAbs(theirs)).isLessThan(1e-4);
+            }
+            var request = new dev.llama3.engine.GenerationRequest(dev.llama3.sampling.SamplingOptions.greedy(), 16,
+                    List.of(), java.util.Set.of());
+            try (Session g = gpu.newSession(); Session c = cpu.newSession()) {
+                assertThat(g.generate(prompt, request, dev.llama3.engine.TokenListener.NONE).tokens())
+                        .containsExactly(c.generate(prompt, request, dev.llama3.engine.TokenListener.NONE).tokens());
+            }
+        }
+    }
 }
