@@ -10,7 +10,10 @@ import java.util.List;
 /** What the device holds for a model and how big it is, computed before anything is uploaded. */
 record DeviceLayout(long weightBytes, long cacheBytes, long workBytes, long largestArrayBytes) {
 
-    /** The matrices uploaded: every layer's, and the output (the embedding rows are looked up on the host). */
+    /**
+     * The matrices every model needs on the device: every layer's, and the output (with tied embeddings also the
+     * token embedding; an untied one is uploaded too when its type has a kernel, see {@link #embeddingOnDevice}).
+     */
     static List<WeightMatrix> matrices(LlamaWeights w) {
         List<WeightMatrix> all = new ArrayList<>();
         for (LlamaWeights.Layer l : w.layers()) {
@@ -18,6 +21,11 @@ record DeviceLayout(long weightBytes, long cacheBytes, long workBytes, long larg
         }
         all.add(w.output());
         return all;
+    }
+
+    /** Whether the tokens' rows are looked up on the device: the output matrix (tied) or the embedding matrix has a kernel. */
+    static boolean embeddingOnDevice(LlamaWeights w) {
+        return w.tiedEmbeddings() || DeviceMatrix.SUPPORTED.contains(w.tokenEmbedding().type());
     }
 
     /** Floats of one slot's keys (or values): {@code layers * kvHeads * context * headDim}. */
@@ -31,6 +39,13 @@ record DeviceLayout(long weightBytes, long cacheBytes, long workBytes, long larg
         long largest = 0;
         for (WeightMatrix m : matrices(r.model().weights())) {
             long b = DeviceMatrix.deviceBytes(m.type(), m.rows(), m.cols());
+            weights += b;
+            largest = Math.max(largest, b);
+        }
+        LlamaWeights w = r.model().weights();
+        if (!w.tiedEmbeddings() && embeddingOnDevice(w)) {
+            WeightMatrix e = w.tokenEmbedding();
+            long b = DeviceMatrix.deviceBytes(e.type(), e.rows(), e.cols());
             weights += b;
             largest = Math.max(largest, b);
         }

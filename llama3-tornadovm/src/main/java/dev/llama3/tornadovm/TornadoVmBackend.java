@@ -68,7 +68,7 @@ final class TornadoVmBackend implements Backend {
     private TornadoExecutionResult lastForward;
     /** Graphs 0 .. forwardGraphs-1 are the forward pass; then the snapshot save and restore graphs. */
     private final int forwardGraphs;
-    /** Whether the first graph looks the tokens' embeddings up on the device (tied embeddings). */
+    /** Whether the first graph looks the tokens' embeddings up on the device (only ids go in). */
     private final boolean embedOnDevice;
     private boolean closed;
 
@@ -144,13 +144,16 @@ final class TornadoVmBackend implements Backend {
         List<LlamaWeights.Layer> layers = w.layers();
         int perGraph = Math.max(1, Integer.getInteger(LAYERS_PER_GRAPH_PROPERTY, 2));
         this.forwardGraphs = Math.max(1, (layers.size() + perGraph - 1) / perGraph);
-        // Tied embeddings: the output matrix, uploaded for the logits, is also the token embedding, so the first graph
-        // looks the batch's rows up on the device and only token ids go in. Otherwise the host sends the rows.
+        // The first graph looks the batch's token rows up on the device, so only token ids go in: in the output matrix
+        // when the embeddings are tied (it is uploaded for the logits anyway), else in the embedding matrix, uploaded
+        // for this. Only an embedding type without a device kernel leaves the lookup to the host, which sends rows.
         DeviceMatrix outputMatrix = DeviceMatrix.of(w.output());
-        this.embedOnDevice = w.tiedEmbeddings();
+        this.embedOnDevice = DeviceLayout.embeddingOnDevice(w);
+        boolean tied = w.tiedEmbeddings();
+        DeviceMatrix embedMatrix = !embedOnDevice ? null : tied ? outputMatrix : DeviceMatrix.of(w.tokenEmbedding());
         List<Object> shared = new ArrayList<>(List.of(x, meta, xb, xb2, q, k, v, hb, hb2, keyCache, valueCache, cos,
                 sin, pow2));
-        if (embedOnDevice) {
+        if (embedOnDevice && tied) {
             shared.addAll(List.of(outputMatrix.arrays()));
         }
         Object[] onDevice = shared.toArray();
@@ -165,7 +168,7 @@ final class TornadoVmBackend implements Backend {
                 forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, cos, sin, pow2, keyCache, valueCache);
                 if (embedOnDevice) {
                     forward.transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
-                            .transferToDevice(DataTransferMode.FIRST_EXECUTION, outputMatrix.arrays())
+                            .transferToDevice(DataTransferMode.FIRST_EXECUTION, embedMatrix.arrays())
                             .transferToDevice(DataTransferMode.EVERY_EXECUTION, meta);
                 } else {
                     forward.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, meta);
@@ -175,7 +178,7 @@ final class TornadoVmBackend implements Backend {
             }
             t = t == null ? new Tasks(forward, grid, g, kc, meta, pow2) : t.on(forward, g);
             if (previous == null && embedOnDevice) {
-                t.embed("embed", outputMatrix, x, tokenBase, capacity, dim);
+                t.embed("embed", embedMatrix, x, tokenBase, capacity, dim, !tied);
             }
             for (int l = gi * perGraph; l < Math.min(layers.size(), (gi + 1) * perGraph); l++) {
                 LlamaWeights.Layer layer = layers.get(l);
@@ -219,7 +222,7 @@ final class TornadoVmBackend implements Backend {
                 t.rmsNorm("outNorm", x, outNorm, xb, capacity, DeviceKernels.Meta.LOGITS_COUNT,
                         DeviceKernels.Meta.LOGITS_FIRST, dim, eps);
                 t.matmul("output", outputMatrix, xb, logits, DeviceKernels.Meta.LOGITS_COUNT, DeviceKernels.Meta.ZERO,
-                        !embedOnDevice);
+                        !(embedOnDevice && tied));
                 forward.transferToHost(DataTransferMode.UNDER_DEMAND, logits);
             }
             forward.persistOnDevice(onDevice);
@@ -408,7 +411,7 @@ final class TornadoVmBackend implements Backend {
                 if (embedOnDevice) {
                     meta.set(DeviceKernels.Meta.tokens(capacity) + b, ids[b]);
                 } else {
-                    // an untied embedding matrix stays off the device: its rows are looked up here
+                    // an embedding type without a device kernel: its rows are looked up here
                     model.weights().tokenEmbedding().dequantizeRow(ids[b], row, 0);
                     for (int i = 0; i < dim; i++) {
                         x.set(b * dim + i, row[i]);
@@ -553,8 +556,15 @@ final class TornadoVmBackend implements Backend {
             matmul(id, m, in, out, nIdx, firstIdx, true);
         }
 
-        /** An embedding lookup of the entries' tokens into {@code x} (the matrix is already on the device). */
-        void embed(String id, DeviceMatrix m, FloatArray x, int tokenBase, int capacity, int dim) {
+        /**
+         * An embedding lookup of the entries' tokens into {@code x} (the graph uploads the matrix); {@code ownMatrix}:
+         * it is the embedding matrix itself rather than the output matrix that the logits also use.
+         */
+        void embed(String id, DeviceMatrix m, FloatArray x, int tokenBase, int capacity, int dim, boolean ownMatrix) {
+            if (ownMatrix) {
+                bytes += DeviceMatrix.deviceBytes(m.type, m.rows, m.cols);
+                types.merge(m.type.toString(), 1, Integer::sum);
+            }
             switch (m.type) {
                 case Q8_0 -> g.task(id, DeviceKernels::embedQ8, kc, m.quants, m.floats, x, meta, tokenBase, dim);
                 case Q4_0 -> g.task(id, DeviceKernels::embedQ4, kc, m.quants, m.floats, x, meta, tokenBase, dim);
