@@ -212,7 +212,11 @@ final class ForwardScheduler implements AutoCloseable {
             }
             job.lastBatch = batchNumber;
         }
-        recentDecoders.removeIf(job -> job.lastBatch <= batchNumber - RECENT_BATCHES);
+        for (int i = recentDecoders.size() - 1; i >= 0; i--) { // no lambda: nothing allocated per batch
+            if (recentDecoders.get(i).lastBatch <= batchNumber - RECENT_BATCHES) {
+                recentDecoders.remove(i);
+            }
+        }
     }
 
     private void runPrefillChunk(PrefillJob job) {

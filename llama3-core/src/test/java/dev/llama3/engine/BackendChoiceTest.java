@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llama3.backend.BackendUnavailableException;
-import dev.llama3.model.ModelShape;
 import dev.llama3.model.SyntheticModel;
-import dev.llama3.tensor.ComputePool;
+import dev.llama3.testing.SyntheticModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,10 +20,7 @@ class BackendChoiceTest {
 
     @BeforeAll
     static void synthesize() throws IOException {
-        model = dir.resolve("tiny.gguf");
-        try (ComputePool pool = new ComputePool(1)) {
-            new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q4_0, 7, null).write(model, pool);
-        }
+        model = SyntheticModels.tiny(dir.resolve("tiny.gguf"), SyntheticModel.WeightFormat.Q4_0, 7);
     }
 
     @Test

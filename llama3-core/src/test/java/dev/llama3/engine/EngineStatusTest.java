@@ -3,9 +3,8 @@ package dev.llama3.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llama3.model.ModelShape;
 import dev.llama3.model.SyntheticModel;
-import dev.llama3.tensor.ComputePool;
+import dev.llama3.testing.SyntheticModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,10 +19,7 @@ class EngineStatusTest {
 
     @BeforeAll
     static void synthesize() throws IOException {
-        model = dir.resolve("tiny.gguf");
-        try (ComputePool pool = new ComputePool(2)) {
-            new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 5, null).write(model, pool);
-        }
+        model = SyntheticModels.tiny(dir.resolve("tiny.gguf"), SyntheticModel.WeightFormat.Q8_0, 5);
     }
 
     @Test

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llama3.model.ContextOverflowException;
-import dev.llama3.model.ModelShape;
 import dev.llama3.model.SyntheticModel;
 import dev.llama3.sampling.SamplingOptions;
-import dev.llama3.tensor.ComputePool;
+import dev.llama3.testing.SyntheticModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +25,7 @@ class SessionTest {
 
     @BeforeAll
     static void synthesize() throws IOException {
-        model = dir.resolve("tiny.gguf");
-        try (ComputePool pool = new ComputePool(2)) {
-            new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q4_0, 3, null).write(model, pool);
-        }
+        model = SyntheticModels.tiny(dir.resolve("tiny.gguf"), SyntheticModel.WeightFormat.Q4_0, 3);
     }
 
     @Test
