@@ -205,14 +205,21 @@ public final class DeviceKernels {
     // Embedding lookups on the device (tied embeddings: the output matrix is the token embedding): one work-item per
     // (entry, column); x[b][i] = row token(b) of the matrix, decoded as the matmul kernels decode it.
 
+    /** For work-item {@code gid} (entry gid / dim, column gid % dim): the element of its token's row, or -1 past n. */
+    static int embeddingIndex(IntArray meta, int tokenBase, int dim, int gid) {
+        int b = gid / dim;
+        if (b >= meta.get(Meta.N)) {
+            return -1;
+        }
+        return meta.get(tokenBase + b) * dim + (gid - b * dim);
+    }
+
     /** Q8_0 rows. */
     public static void embedQ8(KernelContext c, ByteArray quants, FloatArray scales, FloatArray x, IntArray meta,
             int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            int at = meta.get(tokenBase + b) * dim + i;
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
             x.set(gid, quants.get(at) * scales.get(at / QK));
         }
     }
@@ -221,10 +228,8 @@ public final class DeviceKernels {
     public static void embedQ4(KernelContext c, ByteArray nibbles, FloatArray scales, FloatArray x, IntArray meta,
             int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            int at = meta.get(tokenBase + b) * dim + i;
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
             int block = at / QK;
             int j = at - block * QK;
             int packed = nibbles.get(block * (QK / 2) + (j % (QK / 2)));
@@ -237,10 +242,8 @@ public final class DeviceKernels {
     public static void embedQ4K(KernelContext c, ByteArray nibbles, FloatArray scales, FloatArray mins, FloatArray x,
             IntArray meta, int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            int at = meta.get(tokenBase + b) * dim + i;
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
             int block = at / QK;
             int j = at - block * QK;
             int packed = nibbles.get(block * (QK / 2) + (j % (QK / 2)));
@@ -253,10 +256,8 @@ public final class DeviceKernels {
     public static void embedQ6K(KernelContext c, ByteArray quants, FloatArray scales, FloatArray x, IntArray meta,
             int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            int at = meta.get(tokenBase + b) * dim + i;
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
             x.set(gid, quants.get(at) * scales.get(at / 16));
         }
     }
@@ -265,20 +266,18 @@ public final class DeviceKernels {
     public static void embedF16(KernelContext c, ShortArray halves, FloatArray pow2, FloatArray x, IntArray meta,
             int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            x.set(gid, half(halves.get(meta.get(tokenBase + b) * dim + i), pow2));
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
+            x.set(gid, half(halves.get(at), pow2));
         }
     }
 
     /** F32 rows. */
     public static void embedF32(KernelContext c, FloatArray w, FloatArray x, IntArray meta, int tokenBase, int dim) {
         int gid = c.globalIdx;
-        int b = gid / dim;
-        if (b < meta.get(Meta.N)) {
-            int i = gid - b * dim;
-            x.set(gid, w.get(meta.get(tokenBase + b) * dim + i));
+        int at = embeddingIndex(meta, tokenBase, dim, gid);
+        if (at >= 0) {
+            x.set(gid, w.get(at));
         }
     }
 
