@@ -13,7 +13,7 @@ per-block-sum kernels (s = q.x per 32-block, then acc += s * d), matching the ha
 import os
 import sys
 
-SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q4_K:1:1", "Q4_K:2:4", "Q6_K:1:1", "Q6_K:1:4"]
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q6_K:1:1", "Q6_K:1:4"]
 START = "    // ---------------------------------------------------------------- generated tiled kernels"
 END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
 

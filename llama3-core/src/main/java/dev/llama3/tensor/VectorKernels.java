@@ -677,10 +677,24 @@ final class VectorKernels implements DotKernels {
         }
     }
 
-    /** Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once). */
+    /**
+     * Above this many columns a single Q8_0/Q4_0 vector meets 8 (Q4_0: 4) rows at a time ({@code mm8x1Q8_0},
+     * {@code mm4x1Q4_0}). Measured on the feed-forward down projection (8192 columns: 32 KiB of activations, as
+     * large as L1): one row at a time reads the whole vector back from L2 for every row, four times the bytes of the
+     * row itself; on two cores Q8_0 went from 12-14 to 19-24 GB/s with 8 rows sharing each activation load, Q4_0
+     * (arithmetic-bound, 4 rows: more would spill registers) from 10-12 to 12-15. Rows of 2048 columns (8 KiB of
+     * activations, they stay in L1) stream faster one at a time and keep the single-row kernel.
+     */
+    static final int LONG_ROW_COLS = 2048;
+
+    /**
+     * Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once;
+     * the vectors left over meet long rows several at a time).
+     */
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                  float[] x, int v0, int v1, float[] out) {
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
+        int single = four && L == 16 && cols > LONG_ROW_COLS ? v0 + ((v1 - v0) & ~3) : v1;
         for (int r = r0; r < r1; r++) {
             long off = r * rowBytes;
             int v = v0;
@@ -693,8 +707,33 @@ final class VectorKernels implements DotKernels {
                     }
                 }
             }
-            for (; v < v1; v++) {
+            for (; v < single; v++) {
                 out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+            }
+        }
+        if (single < v1) {
+            longRows(type, data, rowBytes, cols, rows, r0, r1, x, single, v1, out);
+        }
+    }
+
+    /** Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows longer than {@link #LONG_ROW_COLS}, 8/4 rows at once. */
+    private static void longRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
+                                 float[] x, int v0, int v1, float[] out) {
+        boolean q8 = type == GgmlType.Q8_0;
+        int group = q8 ? 8 : 4;
+        int r = r0;
+        for (; r + group <= r1; r += group) {
+            for (int v = v0; v < v1; v++) {
+                if (q8) {
+                    mm8x1Q8_0(data, r * rowBytes, rowBytes, cols, x, v * cols, out, v * rows + r);
+                } else {
+                    mm4x1Q4_0(data, r * rowBytes, rowBytes, cols, x, v * cols, out, v * rows + r);
+                }
+            }
+        }
+        for (; r < r1; r++) {
+            for (int v = v0; v < v1; v++) {
+                out[v * rows + r] = dotTiled(type, data, r * rowBytes, cols, x, v * cols);
             }
         }
     }
@@ -1646,6 +1685,226 @@ final class VectorKernels implements DotKernels {
             c17 = c17.add(c17.rearrange(ROT_D));
         }
         out[o + 1 + 7 * os] = c17.lane(0);
+    }
+
+    static void mm8x1Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
+        long o0 = off;
+        long o1 = off + rb;
+        long o2 = off + 2 * rb;
+        long o3 = off + 3 * rb;
+        long o4 = off + 4 * rb;
+        long o5 = off + 5 * rb;
+        long o6 = off + 6 * rb;
+        long o7 = off + 7 * rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
+        for (int i = 0; i < n; i += 32) {
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            FloatVector u2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
+            FloatVector u3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d4 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o4)));
+            FloatVector u4 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o4 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v4 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o4 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d5 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o5)));
+            FloatVector u5 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o5 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v5 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o5 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d6 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o6)));
+            FloatVector u6 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o6 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v6 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o6 + 18, LE).convertShape(B2F, F, 0);
+            FloatVector d7 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o7)));
+            FloatVector u7 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o7 + 2, LE).convertShape(B2F, F, 0);
+            FloatVector v7 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o7 + 18, LE).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            c20 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c20);
+            c30 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c30);
+            c40 = v4.fma(x1v, u4.fma(x0v, zero)).fma(d4, c40);
+            c50 = v5.fma(x1v, u5.fma(x0v, zero)).fma(d5, c50);
+            c60 = v6.fma(x1v, u6.fma(x0v, zero)).fma(d6, c60);
+            c70 = v7.fma(x1v, u7.fma(x0v, zero)).fma(d7, c70);
+            o0 += 34;
+            o1 += 34;
+            o2 += 34;
+            o3 += 34;
+            o4 += 34;
+            o5 += 34;
+            o6 += 34;
+            o7 += 34;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c20 = c20.add(c20.rearrange(ROT_A));
+        c20 = c20.add(c20.rearrange(ROT_B));
+        if (L >= 8) {
+            c20 = c20.add(c20.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c20 = c20.add(c20.rearrange(ROT_D));
+        }
+        out[o + 2] = c20.lane(0);
+        c30 = c30.add(c30.rearrange(ROT_A));
+        c30 = c30.add(c30.rearrange(ROT_B));
+        if (L >= 8) {
+            c30 = c30.add(c30.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c30 = c30.add(c30.rearrange(ROT_D));
+        }
+        out[o + 3] = c30.lane(0);
+        c40 = c40.add(c40.rearrange(ROT_A));
+        c40 = c40.add(c40.rearrange(ROT_B));
+        if (L >= 8) {
+            c40 = c40.add(c40.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c40 = c40.add(c40.rearrange(ROT_D));
+        }
+        out[o + 4] = c40.lane(0);
+        c50 = c50.add(c50.rearrange(ROT_A));
+        c50 = c50.add(c50.rearrange(ROT_B));
+        if (L >= 8) {
+            c50 = c50.add(c50.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c50 = c50.add(c50.rearrange(ROT_D));
+        }
+        out[o + 5] = c50.lane(0);
+        c60 = c60.add(c60.rearrange(ROT_A));
+        c60 = c60.add(c60.rearrange(ROT_B));
+        if (L >= 8) {
+            c60 = c60.add(c60.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c60 = c60.add(c60.rearrange(ROT_D));
+        }
+        out[o + 6] = c60.lane(0);
+        c70 = c70.add(c70.rearrange(ROT_A));
+        c70 = c70.add(c70.rearrange(ROT_B));
+        if (L >= 8) {
+            c70 = c70.add(c70.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c70 = c70.add(c70.rearrange(ROT_D));
+        }
+        out[o + 7] = c70.lane(0);
+    }
+
+    static void mm4x1Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
+        long o0 = off;
+        long o1 = off + rb;
+        long o2 = off + 2 * rb;
+        long o3 = off + 3 * rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector x0v;
+        FloatVector x1v;
+        for (int i = 0; i < n; i += 32) {
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
+            FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
+            FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2, LE);
+            FloatVector u2 = (FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
+            ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2, LE);
+            FloatVector u3 = (FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
+            x0v = FloatVector.fromArray(F, x, x0 + i);
+            x1v = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            c20 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c20);
+            c30 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c30);
+            o0 += 18;
+            o1 += 18;
+            o2 += 18;
+            o3 += 18;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c20 = c20.add(c20.rearrange(ROT_A));
+        c20 = c20.add(c20.rearrange(ROT_B));
+        if (L >= 8) {
+            c20 = c20.add(c20.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c20 = c20.add(c20.rearrange(ROT_D));
+        }
+        out[o + 2] = c20.lane(0);
+        c30 = c30.add(c30.rearrange(ROT_A));
+        c30 = c30.add(c30.rearrange(ROT_B));
+        if (L >= 8) {
+            c30 = c30.add(c30.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c30 = c30.add(c30.rearrange(ROT_D));
+        }
+        out[o + 3] = c30.lane(0);
     }
 
     static float dotQ4_K(MemorySegment seg, long off, int n, float[] x, int x0) {
