@@ -742,7 +742,7 @@ final class VectorKernels implements DotKernels {
         return switch (type) {
             case Q8_0 -> dotQ8_0(data, off, n, x, xOff);
             case Q4_0 -> dotQ4_0(data, off, n, x, xOff);
-            case Q4_K -> dotQ4_K(data, off, n, x, xOff);
+            case Q4_K -> L == 16 ? dotQ4_K512(data, off, n, x, xOff) : dotQ4_K(data, off, n, x, xOff);
             default -> dotQ6_K(data, off, n, x, xOff);
         };
     }
@@ -1259,6 +1259,7 @@ final class VectorKernels implements DotKernels {
     // Q6_K: ql[128], qh[64], int8 scales[16], f16 d. Half h (128 values), l = 0..31, k = 0..3:
     // w[l + 32k] = (q - 32) * (d * sc[8h + l/16 + 2k]), q = nibble of ql[64h + l + 32(k&1)] (low for k < 2)
     // | bits 2k..2k+1 of qh[32h + l] << 4.
+    // Q4_K512: dotQ4_K unrolled for 512-bit vectors (the scales of a super-block decoded up front), same order.
     // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
@@ -2146,6 +2147,92 @@ final class VectorKernels implements DotKernels {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
         out[o + 1 + 3 * os] = c13.lane(0);
+    }
+
+    static float dotQ4_K512(MemorySegment seg, long off, int n, float[] x, int x0) {
+        long o0 = off;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
+            float m0 = Float.float16ToFloat(seg.get(SHORT_LE, o0 + 2));
+            long s0 = seg.get(LONG_LE, o0 + 4);
+            int t0 = seg.get(INT_LE, o0 + 12);
+            FloatVector da00 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 0) & 63));
+            FloatVector na00 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 32) & 63)));
+            FloatVector db00 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 8) & 63));
+            FloatVector nb00 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 40) & 63)));
+            FloatVector da01 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 16) & 63));
+            FloatVector na01 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 48) & 63)));
+            FloatVector db01 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 24) & 63));
+            FloatVector nb01 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 56) & 63)));
+            FloatVector da02 = FloatVector.broadcast(F, d0 * ((t0 & 0xF) | ((((int) (s0) >>> 6) & 3) << 4)));
+            FloatVector na02 = FloatVector.broadcast(F, -(m0 * (((t0 >>> 4) & 0xF) | ((((int) (s0 >>> 32) >>> 6) & 3) << 4))));
+            FloatVector db02 = FloatVector.broadcast(F, d0 * (((t0 >>> 8) & 0xF) | ((((int) (s0) >>> 14) & 3) << 4)));
+            FloatVector nb02 = FloatVector.broadcast(F, -(m0 * (((t0 >>> 12) & 0xF) | ((((int) (s0 >>> 32) >>> 14) & 3) << 4))));
+            FloatVector da03 = FloatVector.broadcast(F, d0 * (((t0 >>> 16) & 0xF) | ((((int) (s0 >>> 16) >>> 6) & 3) << 4)));
+            FloatVector na03 = FloatVector.broadcast(F, -(m0 * ((((t0 >>> 16) >>> 4) & 0xF) | ((((int) (s0 >>> 48) >>> 6) & 3) << 4))));
+            FloatVector db03 = FloatVector.broadcast(F, d0 * ((((t0 >>> 16) >>> 8) & 0xF) | ((((int) (s0 >>> 16) >>> 14) & 3) << 4)));
+            FloatVector nb03 = FloatVector.broadcast(F, -(m0 * ((((t0 >>> 16) >>> 12) & 0xF) | ((((int) (s0 >>> 48) >>> 14) & 3) << 4))));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 48);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 80);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 112);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 128);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 160);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 144);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 176);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 192);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 224);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, c00);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            xv = FloatVector.fromArray(F, x, x0 + i + 208);
+            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
+            xv = FloatVector.fromArray(F, x, x0 + i + 240);
+            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, c00);
+            o0 += 144;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        return c00.lane(0);
     }
 
     static float dotQ6_K(MemorySegment seg, long off, int n, float[] x, int x0) {
