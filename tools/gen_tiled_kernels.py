@@ -9,7 +9,9 @@ this script keeps their many near-identical lines consistent. Every kernel of a 
 
 A spec TYPE:R:T is R rows x T vectors; R = T = 1 is the single-row dot kernel. "Q8_0S"/"Q4_0S" are the 512-bit
 per-block-sum kernels (s = q.x per 32-block, then acc += s * d), matching the hand-written dotQ8_0/dotQ4_0;
-"Q8_0S:8:1"/"Q4_0S:4:1" serve one vector over long rows. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
+"Q8_0S:8:1"/"Q4_0S:4:1" serve one vector over long rows. Q4_K keeps two accumulators per (row, vector), low nibbles
+(even sub-blocks) and high nibbles (odd ones), added before the lane sum: one FMA chain's latency bounded the
+single-vector kernel. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
 vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch).
 """
 import os
@@ -32,13 +34,13 @@ def reduce_store(acc, target):
         target.format(f"{acc}.lane(0)"),
     ]
 
-def fmas(R, T, w, xexpr):
+def fmas(R, T, w, xexpr, acc="c"):
     out = []
     for t in range(T):
         xo = xexpr if t == 0 else (f"{xexpr} + xs" if t == 1 else f"{xexpr} + {t} * xs")
         out.append(f"xv = FloatVector.fromArray(F, x, {xo});")
         for r in range(R):
-            out.append(f"c{r}{t} = {w}{r}.fma(xv, c{r}{t});")
+            out.append(f"{acc}{r}{t} = {w}{r}.fma(xv, {acc}{r}{t});")
     return out
 
 def ind(lines, n):
@@ -91,7 +93,7 @@ def q4_k(R, T):
     for r in range(R):
         pb.append(f"w{r} = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
         pb.append(f"        .convertShape(B2F, F, p)).fma(db{r}, nb{r});")
-    pb += fmas(R, T, "w", "xi + 32")
+    pb += fmas(R, T, "w", "xi + 32", "e")
     jb += ind(pb, 1) + ["}"]
     gb += ind(jb, 1) + ["}"]
     b += ind(gb, 1) + ["}"]
@@ -208,8 +210,8 @@ def q4_k_512(R, T):
                 b.append(f"c{r}0 = ((FloatVector) q{r}.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{r}{g}, na{r}{g}).fma(xv, c{r}0);")
             b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j + 32});")
             for r in range(R):
-                b.append(f"c{r}0 = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
-                b.append(f"        .convertShape(B2F, F, 0)).fma(db{r}{g}, nb{r}{g}).fma(xv, c{r}0);")
+                b.append(f"e{r}0 = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+                b.append(f"        .convertShape(B2F, F, 0)).fma(db{r}{g}, nb{r}{g}).fma(xv, e{r}0);")
     for r in range(R):
         b.append(f"o{r} += 144;")
     body += ind(b, 1) + ["}"]
@@ -233,9 +235,12 @@ def kernel(tname, R, T):
     b = []
     for r in range(R):
         b.append(f"long o{r} = off" + ("" if r == 0 else (" + rb" if r == 1 else f" + {r} * rb")) + ";")
+    two = tname.startswith("Q4_K")
     for r in range(R):
         for t in range(T):
             b.append(f"FloatVector c{r}{t} = FloatVector.zero(F);")
+            if two:
+                b.append(f"FloatVector e{r}{t} = FloatVector.zero(F);")
     if scheme_s:
         b.append("FloatVector zero = FloatVector.zero(F);")
         b.append("FloatVector x0v;")
@@ -246,6 +251,8 @@ def kernel(tname, R, T):
         b += GEN[tname](R, T)
     for t in range(T):
         for r in range(R):
+            if two:
+                b.append(f"c{r}{t} = c{r}{t}.add(e{r}{t});")
             if R == 1 and T == 1:
                 tgt = "return {};"
             elif T == 1:

@@ -1911,6 +1911,7 @@ final class VectorKernels implements DotKernels {
     static float dotQ4_K(MemorySegment seg, long off, int n, float[] x, int x0) {
         long o0 = off;
         FloatVector c00 = FloatVector.zero(F);
+        FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
             float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
@@ -1950,12 +1951,13 @@ final class VectorKernels implements DotKernels {
                         w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
                                 .convertShape(B2F, F, p)).fma(db0, nb0);
                         xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w0.fma(xv, c00);
+                        e00 = w0.fma(xv, e00);
                     }
                 }
             }
             o0 += 144;
         }
+        c00 = c00.add(e00);
         c00 = c00.add(c00.rearrange(ROT_A));
         c00 = c00.add(c00.rearrange(ROT_B));
         if (L >= 8) {
@@ -1972,13 +1974,21 @@ final class VectorKernels implements DotKernels {
         long o0 = off;
         long o1 = off + rb;
         FloatVector c00 = FloatVector.zero(F);
+        FloatVector e00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
+        FloatVector e01 = FloatVector.zero(F);
         FloatVector c02 = FloatVector.zero(F);
+        FloatVector e02 = FloatVector.zero(F);
         FloatVector c03 = FloatVector.zero(F);
+        FloatVector e03 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
+        FloatVector e10 = FloatVector.zero(F);
         FloatVector c11 = FloatVector.zero(F);
+        FloatVector e11 = FloatVector.zero(F);
         FloatVector c12 = FloatVector.zero(F);
+        FloatVector e12 = FloatVector.zero(F);
         FloatVector c13 = FloatVector.zero(F);
+        FloatVector e13 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
             float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
@@ -2058,23 +2068,24 @@ final class VectorKernels implements DotKernels {
                         w1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
                                 .convertShape(B2F, F, p)).fma(db1, nb1);
                         xv = FloatVector.fromArray(F, x, xi + 32);
-                        c00 = w0.fma(xv, c00);
-                        c10 = w1.fma(xv, c10);
+                        e00 = w0.fma(xv, e00);
+                        e10 = w1.fma(xv, e10);
                         xv = FloatVector.fromArray(F, x, xi + 32 + xs);
-                        c01 = w0.fma(xv, c01);
-                        c11 = w1.fma(xv, c11);
+                        e01 = w0.fma(xv, e01);
+                        e11 = w1.fma(xv, e11);
                         xv = FloatVector.fromArray(F, x, xi + 32 + 2 * xs);
-                        c02 = w0.fma(xv, c02);
-                        c12 = w1.fma(xv, c12);
+                        e02 = w0.fma(xv, e02);
+                        e12 = w1.fma(xv, e12);
                         xv = FloatVector.fromArray(F, x, xi + 32 + 3 * xs);
-                        c03 = w0.fma(xv, c03);
-                        c13 = w1.fma(xv, c13);
+                        e03 = w0.fma(xv, e03);
+                        e13 = w1.fma(xv, e13);
                     }
                 }
             }
             o0 += 144;
             o1 += 144;
         }
+        c00 = c00.add(e00);
         c00 = c00.add(c00.rearrange(ROT_A));
         c00 = c00.add(c00.rearrange(ROT_B));
         if (L >= 8) {
@@ -2084,6 +2095,7 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         out[o] = c00.lane(0);
+        c10 = c10.add(e10);
         c10 = c10.add(c10.rearrange(ROT_A));
         c10 = c10.add(c10.rearrange(ROT_B));
         if (L >= 8) {
@@ -2093,6 +2105,7 @@ final class VectorKernels implements DotKernels {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
         out[o + 1] = c10.lane(0);
+        c01 = c01.add(e01);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -2102,6 +2115,7 @@ final class VectorKernels implements DotKernels {
             c01 = c01.add(c01.rearrange(ROT_D));
         }
         out[o + os] = c01.lane(0);
+        c11 = c11.add(e11);
         c11 = c11.add(c11.rearrange(ROT_A));
         c11 = c11.add(c11.rearrange(ROT_B));
         if (L >= 8) {
@@ -2111,6 +2125,7 @@ final class VectorKernels implements DotKernels {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
         out[o + 1 + os] = c11.lane(0);
+        c02 = c02.add(e02);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -2120,6 +2135,7 @@ final class VectorKernels implements DotKernels {
             c02 = c02.add(c02.rearrange(ROT_D));
         }
         out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(e12);
         c12 = c12.add(c12.rearrange(ROT_A));
         c12 = c12.add(c12.rearrange(ROT_B));
         if (L >= 8) {
@@ -2129,6 +2145,7 @@ final class VectorKernels implements DotKernels {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
         out[o + 1 + 2 * os] = c12.lane(0);
+        c03 = c03.add(e03);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -2138,6 +2155,7 @@ final class VectorKernels implements DotKernels {
             c03 = c03.add(c03.rearrange(ROT_D));
         }
         out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(e13);
         c13 = c13.add(c13.rearrange(ROT_A));
         c13 = c13.add(c13.rearrange(ROT_B));
         if (L >= 8) {
@@ -2152,6 +2170,7 @@ final class VectorKernels implements DotKernels {
     static float dotQ4_K512(MemorySegment seg, long off, int n, float[] x, int x0) {
         long o0 = off;
         FloatVector c00 = FloatVector.zero(F);
+        FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
             float d0 = Float.float16ToFloat(seg.get(SHORT_LE, o0));
@@ -2178,52 +2197,53 @@ final class VectorKernels implements DotKernels {
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 32);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 64);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 96);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 160);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 192);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 224);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
-            c00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, c00);
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
             o0 += 144;
         }
+        c00 = c00.add(e00);
         c00 = c00.add(c00.rearrange(ROT_A));
         c00 = c00.add(c00.rearrange(ROT_B));
         if (L >= 8) {
