@@ -52,8 +52,8 @@ def q4_k(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
     for r in range(R):
-        b.append(f"float d{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r}));")
-        b.append(f"float m{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r} + 2));")
+        b.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));")
+        b.append(f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));")
         b.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
         b.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
     b.append("for (int g = 0; g < 4; g++) {")
@@ -106,7 +106,7 @@ def q6_k_unrolled(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
     for r in range(R):
-        b.append(f"float d{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r} + 208));")
+        b.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 208));")
     b.append("for (int h = 0; h < 2; h++) {")
     hb = []
     hb.append("for (int l = 0; l < 32; l += BL) {")
@@ -177,8 +177,8 @@ def q4_k_512(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
     for r in range(R):
-        b.append(f"float d{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r}));")
-        b.append(f"float m{r} = Float.float16ToFloat(seg.get(SHORT_LE, o{r} + 2));")
+        b.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));")
+        b.append(f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));")
         b.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
         b.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
     for g in range(4):
