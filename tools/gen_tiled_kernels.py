@@ -48,14 +48,20 @@ def ind(lines, n):
 
 TYPES = {}
 
+def q4_k_header(R):
+    # per row: d, dmin and the 12 scale bytes of the super-block (bytes 0..7 as a long, 8..11 as an int)
+    out = []
+    for r in range(R):
+        out.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));")
+        out.append(f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));")
+        out.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
+        out.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
+    return out
+
 def q4_k(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
-    for r in range(R):
-        b.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));")
-        b.append(f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));")
-        b.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
-        b.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
+    b += q4_k_header(R)
     b.append("for (int g = 0; g < 4; g++) {")
     gb = []
     # per row: scale/min for sub-blocks 2g, 2g+1
@@ -176,11 +182,7 @@ def q4_k_512(R, T):
     assert T == 1
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
-    for r in range(R):
-        b.append(f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));")
-        b.append(f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));")
-        b.append(f"long s{r} = seg.get(LONG_LE, o{r} + 4);")
-        b.append(f"int t{r} = seg.get(INT_LE, o{r} + 12);")
+    b += q4_k_header(R)
     for g in range(4):
         for r in range(R):
             if g < 2:
