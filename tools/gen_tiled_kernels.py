@@ -9,7 +9,8 @@ this script keeps their many near-identical lines consistent. Every kernel of a 
 
 A spec TYPE:R:T is R rows x T vectors; R = T = 1 is the single-row dot kernel. "Q8_0S"/"Q4_0S" are the 512-bit
 per-block-sum kernels (s = q.x per 32-block, then acc += s * d), matching the hand-written dotQ8_0/dotQ4_0;
-"Q8_0S:8:1"/"Q4_0S:4:1" serve one vector over long rows. Q4_K keeps two accumulators per (row, vector), low nibbles
+"Q8_0S:8:1"/"Q4_0S:4:1" serve one vector over long rows, "Q8_0S:4:4" four to seven
+vectors (sessions decoding together). Q4_K keeps two accumulators per (row, vector), low nibbles
 (even sub-blocks) and high nibbles (odd ones), added before the lane sum: one FMA chain's latency bounded the
 single-vector kernel. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
 vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch).
@@ -17,7 +18,7 @@ vectors (the loop version spends a fifth of its time on loop control and the per
 import os
 import sys
 
-SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4"]
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4"]
 START = "    // ---------------------------------------------------------------- generated tiled kernels"
 END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
 
