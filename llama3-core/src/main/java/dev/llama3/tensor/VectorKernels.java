@@ -661,7 +661,7 @@ final class VectorKernels implements DotKernels {
             default -> 4;
         };
         // Q8_0 with 4 to 7 vectors left (several sessions decoding at once): a 4 x 4 tile, see below
-        boolean quads = type == GgmlType.Q8_0;
+        boolean quads = type == GgmlType.Q8_0 && L == 16;
         if (batch < (quads ? 4 : tt)) {
             // A single vector (decode) or a few: one row after the other, so that the weights stream from memory
             // in address order (interleaving several rows' streams halves the bandwidth the prefetchers reach).
