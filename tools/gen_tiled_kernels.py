@@ -170,8 +170,7 @@ def s_scheme(tname, R, T):
         b.append(f"x0v = FloatVector.fromArray(F, x, {xo});")
         b.append(f"x1v = FloatVector.fromArray(F, x, {xo} + 16);")
         for r in range(R):
-            b.append(f"c{r}{t} = u{r}.fma(x0v, zero).add(zero).fma(zero, zero).add(zero)" if False else
-                     f"c{r}{t} = v{r}.fma(x1v, u{r}.fma(x0v, zero)).fma(d{r}, c{r}{t});")
+            b.append(f"c{r}{t} = v{r}.fma(x1v, u{r}.fma(x0v, zero)).fma(d{r}, c{r}{t});")
     for r in range(R):
         b.append(f"o{r} += {bb};")
     body += ind(b, 1) + ["}"]

@@ -673,24 +673,7 @@ final class VectorKernels implements DotKernels {
             int r1 = Math.min(rowTo, r0 + rowTile);
             int b = 0;
             for (; b + tt <= batch; b += tt) {
-                int xo = b * cols;
-                int r = r0;
-                for (; r + tr <= r1; r += tr) {
-                    long off = r * rowBytes;
-                    int oo = b * rows + r;
-                    switch (type) {
-                        case Q8_0 -> mm2x8Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                        case Q4_0 -> mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                        case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                        default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                    }
-                }
-                for (; r < r1; r++) {
-                    long off = r * rowBytes;
-                    for (int t = 0; t < tt; t++) {
-                        out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
-                    }
-                }
+                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, b, tr, tt, out);
             }
             if (quads && b + 4 <= batch) {
                 // Four vectors meet four rows at a time: each activation load serves four rows and each unpacked
@@ -698,21 +681,43 @@ final class VectorKernels implements DotKernels {
                 // once per row, and 512-bit loads (one per cycle on Zen 4) bounded it: 24.5 against 30-35.6
                 // Gweights x vectors/s for this tile (KernelBench, one thread). Q4_0's 2 x 4 tile was slower than
                 // its dot4 kernel, so Q4_0 keeps that.
-                int xo = b * cols;
-                int r = r0;
-                for (; r + 4 <= r1; r += 4) {
-                    mm4x4Q8_0(data, r * rowBytes, rowBytes, cols, x, xo, cols, out, b * rows + r, rows);
-                }
-                for (; r < r1; r++) {
-                    long off = r * rowBytes;
-                    for (int t = 0; t < 4; t++) {
-                        out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
-                    }
-                }
+                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, b, 4, 4, out);
                 b += 4;
             }
             // the vectors left over: row by row
             rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out);
+        }
+    }
+
+    /**
+     * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} in {@code tr x tt} register tiles (the shapes
+     * {@link #matmulTiled} picks), the rows left over one at a time.
+     */
+    private static void tileSweep(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
+                                  float[] x, int b, int tr, int tt, float[] out) {
+        int xo = b * cols;
+        int r = r0;
+        for (; r + tr <= r1; r += tr) {
+            long off = r * rowBytes;
+            int oo = b * rows + r;
+            switch (type) {
+                case Q8_0 -> {
+                    if (tt == 4) {
+                        mm4x4Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                    } else {
+                        mm2x8Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                    }
+                }
+                case Q4_0 -> mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+                default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+            }
+        }
+        for (; r < r1; r++) {
+            long off = r * rowBytes;
+            for (int t = 0; t < tt; t++) {
+                out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
+            }
         }
     }
 
