@@ -722,25 +722,43 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Above this many columns a single Q8_0/Q4_0 vector meets 8 (Q4_0: 4) rows at a time ({@code mm8x1Q8_0},
-     * {@code mm4x1Q4_0}). Measured on the feed-forward down projection (8192 columns: 32 KiB of activations, as
-     * large as L1): one row at a time reads the whole vector back from L2 for every row, four times the bytes of the
-     * row itself; on two cores Q8_0 went from 12-14 to 19-24 GB/s with 8 rows sharing each activation load, Q4_0
-     * (arithmetic-bound, 4 rows: more would spill registers) from 10-12 to 12-15. Rows of 2048 columns (8 KiB of
-     * activations, they stay in L1) stream faster one at a time and keep the single-row kernel.
+     * How a single vector meets Q8_0 and Q4_0 rows (measured, docs/performance.md "Decode"). Q8_0: 8 rows at a time
+     * ({@code mm8x1Q8_0}), whatever the row length. Each row's weights are a separate stream, and on Sapphire Rapids
+     * one core reaches only about 5 GB/s from a single sequential stream: the model's Q8_0 products went from 108 to
+     * 72 ms per token on two cores with 8 streams in flight (the 8192-column down projection, whose 32 KiB
+     * activation vector is also shared by the 8 rows, from 12-14 to 19-25 GB/s already on Zen 4). Q4_0, bound by
+     * unpacking rather than memory, keeps one row at a time up to this many columns and takes 4 rows at a time above
+     * (the down projection: 10-12 to 12-15 GB/s); 4 rows for 2048-column rows measured slower (19 against 14 ms for
+     * the 16 gate matrices).
      */
     static final int LONG_ROW_COLS = 2048;
 
     /**
+     * Sink for the loads of {@link #touchRow}; written so that the JIT keeps them. Racy writes from several threads
+     * are harmless: nothing reads it.
+     */
+    @SuppressWarnings("unused")
+    private static int touchSink;
+
+    /**
      * Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once;
-     * the vectors left over meet long rows several at a time).
+     * the vectors left over meet the rows several at a time, see {@link #LONG_ROW_COLS}).
      */
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                  float[] x, int v0, int v1, float[] out) {
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-        int single = four && L == 16 && cols > LONG_ROW_COLS ? v0 + ((v1 - v0) & ~3) : v1;
+        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 && cols > LONG_ROW_COLS);
+        int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
+        // Q4_K, one vector: the kernel is fast enough that a single stream of weights starves it (Sapphire Rapids:
+        // the 16 gate matrices took 38 ms, 17.5 ms with the next row touched ahead). Q6_K and Q4_0 are bound by
+        // unpacking and gained nothing.
+        boolean touch = type == GgmlType.Q4_K && single > v0;
+        int sink = 0;
         for (int r = r0; r < r1; r++) {
             long off = r * rowBytes;
+            if (touch && r + 1 < r1) {
+                sink += touchRow(data, off + rowBytes, rowBytes);
+            }
             int v = v0;
             if (four) {
                 for (; v + 4 <= v1; v += 4) {
@@ -755,14 +773,30 @@ final class VectorKernels implements DotKernels {
                 out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
             }
         }
+        if (touch) {
+            touchSink = sink;
+        }
         if (single < v1) {
-            longRows(type, data, rowBytes, cols, rows, r0, r1, x, single, v1, out);
+            rowGroups(type, data, rowBytes, cols, rows, r0, r1, x, single, v1, out);
         }
     }
 
-    /** Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows longer than {@link #LONG_ROW_COLS}, 8/4 rows at once. */
-    private static void longRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
-                                 float[] x, int v0, int v1, float[] out) {
+    /**
+     * Loads one byte of every cache line of {@code [off, off + bytes)}, so that the memory system fetches a row
+     * while the kernel works on the previous one (the Vector API has no prefetch instruction). Returns their sum
+     * for {@link #touchSink}.
+     */
+    private static int touchRow(MemorySegment data, long off, long bytes) {
+        int sum = 0;
+        for (long a = off, end = off + bytes; a < end; a += 64) {
+            sum += data.get(JAVA_BYTE, a);
+        }
+        return sum;
+    }
+
+    /** Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows, 8/4 rows at once (see {@link #LONG_ROW_COLS}). */
+    private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
+                                  float[] x, int v0, int v1, float[] out) {
         boolean q8 = type == GgmlType.Q8_0;
         int group = q8 ? 8 : 4;
         int r = r0;
