@@ -18,7 +18,7 @@ vectors (the loop version spends a fifth of its time on loop control and the per
 import os
 import sys
 
-SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4"]
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4", "Q6_K512:1:1"]
 START = "    // ---------------------------------------------------------------- generated tiled kernels"
 END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
 
@@ -219,7 +219,40 @@ def q4_k_512(R, T):
     body += ind(b, 1) + ["}"]
     return body
 
-GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512}
+def q6_k_512(R, T):
+    # 512-bit only (L == 16, B = 16 bytes): dotQ6_K's loops unrolled; the 16 scales of a super-block are converted
+    # with one vector operation (lane j = d * sc[j], the same float product as the loop kernel's scalar one) and
+    # each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load, conversion and broadcast per
+    # 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
+    assert R == 1
+    body = ["for (int i = 0; i < n; i += 256) {"]
+    b = []
+    b.append("FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))")
+    b.append("        .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));")
+    for h in range(2):
+        for l in (0, 16):
+            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}a0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + l}, LE);")
+            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}g0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + 32 + l}, LE);")
+            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}h0 = ByteVector.fromMemorySegment(B, seg, o0 + {128 + 32 * h + l}, LE);")
+            specs = [
+                ("a", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)"),
+                ("g", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)"),
+                ("a", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)"),
+                ("g", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+                 "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)"),
+            ]
+            for k, (src, nib, hib) in enumerate(specs):
+                j = 8 * h + l // 16 + 2 * k
+                decl = "FloatVector " if (h, l, k) == (0, 0, 0) else ""
+                b.append(f"{decl}w0 = ((FloatVector) {nib.format(s=src + '0')}")
+                b.append(f"        .or({hib.format(e='h0')}).sub((byte) 32)")
+                b.append(f"        .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_{j}));")
+                b += fmas(1, T, "w", f"x0 + i + {128 * h + l + 32 * k}")
+    b.append("o0 += 210;")
+    body += ind(b, 1) + ["}"]
+    return body
+
+GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k_512}
 
 
 def kernel(tname, R, T):
@@ -269,7 +302,10 @@ def kernel(tname, R, T):
 
 
 def section():
-    out = []
+    out = ["    // LANE_j: every lane takes lane j (512-bit vectors; the Q6_K512 scale broadcasts)."]
+    for j in range(16):
+        out.append(f"    private static final VectorShuffle<Float> LANE_{j} = VectorShuffle.iota(F, {j}, 0, true);")
+    out.append("")
     for spec in SPECS:
         t, r, tt = spec.split(":")
         out += kernel(t, int(r), int(tt)) + [""]

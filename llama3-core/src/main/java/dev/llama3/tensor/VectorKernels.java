@@ -821,7 +821,7 @@ final class VectorKernels implements DotKernels {
             case Q8_0 -> dotQ8_0(data, off, n, x, xOff);
             case Q4_0 -> dotQ4_0(data, off, n, x, xOff);
             case Q4_K -> L == 16 ? dotQ4_K512(data, off, n, x, xOff) : dotQ4_K(data, off, n, x, xOff);
-            default -> dotQ6_K(data, off, n, x, xOff);
+            default -> L == 16 ? dotQ6_K512(data, off, n, x, xOff) : dotQ6_K(data, off, n, x, xOff);
         };
     }
 
@@ -1339,6 +1339,24 @@ final class VectorKernels implements DotKernels {
     // | bits 2k..2k+1 of qh[32h + l] << 4.
     // Q4_K512: dotQ4_K unrolled for 512-bit vectors (the scales of a super-block decoded up front), same order.
     // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
+
+    // LANE_j: every lane takes lane j (512-bit vectors; the Q6_K512 scale broadcasts).
+    private static final VectorShuffle<Float> LANE_0 = VectorShuffle.iota(F, 0, 0, true);
+    private static final VectorShuffle<Float> LANE_1 = VectorShuffle.iota(F, 1, 0, true);
+    private static final VectorShuffle<Float> LANE_2 = VectorShuffle.iota(F, 2, 0, true);
+    private static final VectorShuffle<Float> LANE_3 = VectorShuffle.iota(F, 3, 0, true);
+    private static final VectorShuffle<Float> LANE_4 = VectorShuffle.iota(F, 4, 0, true);
+    private static final VectorShuffle<Float> LANE_5 = VectorShuffle.iota(F, 5, 0, true);
+    private static final VectorShuffle<Float> LANE_6 = VectorShuffle.iota(F, 6, 0, true);
+    private static final VectorShuffle<Float> LANE_7 = VectorShuffle.iota(F, 7, 0, true);
+    private static final VectorShuffle<Float> LANE_8 = VectorShuffle.iota(F, 8, 0, true);
+    private static final VectorShuffle<Float> LANE_9 = VectorShuffle.iota(F, 9, 0, true);
+    private static final VectorShuffle<Float> LANE_10 = VectorShuffle.iota(F, 10, 0, true);
+    private static final VectorShuffle<Float> LANE_11 = VectorShuffle.iota(F, 11, 0, true);
+    private static final VectorShuffle<Float> LANE_12 = VectorShuffle.iota(F, 12, 0, true);
+    private static final VectorShuffle<Float> LANE_13 = VectorShuffle.iota(F, 13, 0, true);
+    private static final VectorShuffle<Float> LANE_14 = VectorShuffle.iota(F, 14, 0, true);
+    private static final VectorShuffle<Float> LANE_15 = VectorShuffle.iota(F, 15, 0, true);
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
@@ -2699,6 +2717,118 @@ final class VectorKernels implements DotKernels {
             c03 = c03.add(c03.rearrange(ROT_D));
         }
         out[o + 3 * os] = c03.lane(0);
+    }
+
+    static float dotQ6_K512(MemorySegment seg, long off, int n, float[] x, int x0) {
+        long o0 = off;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
+                    .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
+            ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 0, LE);
+            ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0));
+            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2));
+            xv = FloatVector.fromArray(F, x, x0 + i + 32);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4));
+            xv = FloatVector.fromArray(F, x, x0 + i + 64);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6));
+            xv = FloatVector.fromArray(F, x, x0 + i + 96);
+            c00 = w0.fma(xv, c00);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
+            w0 = ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1));
+            xv = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3));
+            xv = FloatVector.fromArray(F, x, x0 + i + 48);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5));
+            xv = FloatVector.fromArray(F, x, x0 + i + 80);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7));
+            xv = FloatVector.fromArray(F, x, x0 + i + 112);
+            c00 = w0.fma(xv, c00);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
+            w0 = ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8));
+            xv = FloatVector.fromArray(F, x, x0 + i + 128);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10));
+            xv = FloatVector.fromArray(F, x, x0 + i + 160);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12));
+            xv = FloatVector.fromArray(F, x, x0 + i + 192);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14));
+            xv = FloatVector.fromArray(F, x, x0 + i + 224);
+            c00 = w0.fma(xv, c00);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
+            w0 = ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9));
+            xv = FloatVector.fromArray(F, x, x0 + i + 144);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11));
+            xv = FloatVector.fromArray(F, x, x0 + i + 176);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13));
+            xv = FloatVector.fromArray(F, x, x0 + i + 208);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15));
+            xv = FloatVector.fromArray(F, x, x0 + i + 240);
+            c00 = w0.fma(xv, c00);
+            o0 += 210;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        return c00.lane(0);
     }
     // ---------------------------------------------------------------- end of generated tiled kernels
 }
