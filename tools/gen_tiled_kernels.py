@@ -177,31 +177,26 @@ def s_scheme(tname, R, T):
     return body
 
 def q4_k_512(R, T):
-    # 512-bit only (L == 16, B = 16 bytes): dotQ4_K's loops unrolled (per row: the 8 scales and mins of a super-block
-    # decoded up front, the 4 groups x 2 byte loads spelled out), same operations in the same order per (row, vector).
+    # 512-bit only (L == 16, B = 16 bytes): dotQ4_K's loops unrolled, same operations in the same order per
+    # (row, vector). The 8 scales and 8 mins of a super-block are decoded with one pass of int vector operations
+    # (lanes 0-7: d * sc[j], lanes 8-15: -dmin * m[j], the same floats as the scalar decoding of the loop kernels)
+    # and broadcast lane by lane (LANE_j), instead of some forty scalar operations per 64 weights.
     assert T == 1
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
-    b += q4_k_header(R)
+    for r in range(R):
+        b.append(f"ByteVector k{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 4, LE);")
+        b.append(f"IntVector p{r} = ((IntVector) k{r}.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);")
+        b.append(f"IntVector h{r} = ((IntVector) k{r}.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);")
+        b.append(f"IntVector sm{r} = p{r}.and(63).blend(p{r}.and(15).or(h{r}), Q4K_SCALES_HI).blend(p{r}.lanewise(LSHR, 4).or(h{r}), Q4K_MINS_HI);")
+        b.append(f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o{r})))")
+        b.append(f"        .blend(-halfToFloat(seg.get(SHORT_LE, o{r} + 2)), Q4K_MINS));")
     for g in range(4):
         for r in range(R):
-            if g < 2:
-                sa = f"(int) (s{r} >>> {16 * g}) & 63"
-                sb = f"(int) (s{r} >>> {16 * g + 8}) & 63"
-                ma = f"(int) (s{r} >>> {16 * g + 32}) & 63"
-                mb = f"(int) (s{r} >>> {16 * g + 40}) & 63"
-            else:
-                u = f"t{r}" if g == 2 else f"(t{r} >>> 16)"
-                lo = f"(int) (s{r}" + ("" if g == 2 else " >>> 16") + ")"
-                hi = f"(int) (s{r} >>> {16 * g})"
-                sa = f"({u} & 0xF) | ((({lo} >>> 6) & 3) << 4)"
-                ma = f"(({u} >>> 4) & 0xF) | ((({hi} >>> 6) & 3) << 4)"
-                sb = f"(({u} >>> 8) & 0xF) | ((({lo} >>> 14) & 3) << 4)"
-                mb = f"(({u} >>> 12) & 0xF) | ((({hi} >>> 14) & 3) << 4)"
-            b.append(f"FloatVector da{r}{g} = FloatVector.broadcast(F, d{r} * ({sa}));")
-            b.append(f"FloatVector na{r}{g} = FloatVector.broadcast(F, -(m{r} * ({ma})));")
-            b.append(f"FloatVector db{r}{g} = FloatVector.broadcast(F, d{r} * ({sb}));")
-            b.append(f"FloatVector nb{r}{g} = FloatVector.broadcast(F, -(m{r} * ({mb})));")
+            b.append(f"FloatVector da{r}{g} = ds{r}.rearrange(LANE_{2 * g});")
+            b.append(f"FloatVector na{r}{g} = ds{r}.rearrange(LANE_{8 + 2 * g});")
+            b.append(f"FloatVector db{r}{g} = ds{r}.rearrange(LANE_{2 * g + 1});")
+            b.append(f"FloatVector nb{r}{g} = ds{r}.rearrange(LANE_{9 + 2 * g});")
     for g in range(4):
         for j in (0, 16):
             for r in range(R):
@@ -305,6 +300,15 @@ def section():
     out = ["    // LANE_j: every lane takes lane j (512-bit vectors; the Q6_K512 scale broadcasts)."]
     for j in range(16):
         out.append(f"    private static final VectorShuffle<Float> LANE_{j} = VectorShuffle.iota(F, {j}, 0, true);")
+    out.append("    // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and")
+    out.append("    // 8 mins (lanes 8-15) is built from; Q4K_SCALES_HI, Q4K_MINS_HI: the lanes of sub-blocks 4-7, Q4K_MINS: lanes 8-15.")
+    out.append("    private static final VectorShuffle<Byte> Q4K_P = L == 16")
+    out.append("            ? VectorShuffle.fromValues(B, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11) : null;")
+    out.append("    private static final VectorShuffle<Byte> Q4K_Q = L == 16")
+    out.append("            ? VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7) : null;")
+    out.append("    private static final VectorMask<Integer> Q4K_SCALES_HI = VectorMask.fromLong(I, 0x00F0L);")
+    out.append("    private static final VectorMask<Integer> Q4K_MINS_HI = VectorMask.fromLong(I, 0xF000L);")
+    out.append("    private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);")
     out.append("")
     for spec in SPECS:
         t, r, tt = spec.split(":")

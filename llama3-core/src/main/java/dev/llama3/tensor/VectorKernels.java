@@ -2,6 +2,7 @@ package dev.llama3.tensor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -15,6 +16,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -1357,6 +1359,15 @@ final class VectorKernels implements DotKernels {
     private static final VectorShuffle<Float> LANE_13 = VectorShuffle.iota(F, 13, 0, true);
     private static final VectorShuffle<Float> LANE_14 = VectorShuffle.iota(F, 14, 0, true);
     private static final VectorShuffle<Float> LANE_15 = VectorShuffle.iota(F, 15, 0, true);
+    // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and
+    // 8 mins (lanes 8-15) is built from; Q4K_SCALES_HI, Q4K_MINS_HI: the lanes of sub-blocks 4-7, Q4K_MINS: lanes 8-15.
+    private static final VectorShuffle<Byte> Q4K_P = L == 16
+            ? VectorShuffle.fromValues(B, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11) : null;
+    private static final VectorShuffle<Byte> Q4K_Q = L == 16
+            ? VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7) : null;
+    private static final VectorMask<Integer> Q4K_SCALES_HI = VectorMask.fromLong(I, 0x00F0L);
+    private static final VectorMask<Integer> Q4K_MINS_HI = VectorMask.fromLong(I, 0xF000L);
+    private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os) {
@@ -2482,26 +2493,28 @@ final class VectorKernels implements DotKernels {
         FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
-            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
-            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
-            long s0 = seg.get(LONG_LE, o0 + 4);
-            int t0 = seg.get(INT_LE, o0 + 12);
-            FloatVector da00 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 0) & 63));
-            FloatVector na00 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 32) & 63)));
-            FloatVector db00 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 8) & 63));
-            FloatVector nb00 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 40) & 63)));
-            FloatVector da01 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 16) & 63));
-            FloatVector na01 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 48) & 63)));
-            FloatVector db01 = FloatVector.broadcast(F, d0 * ((int) (s0 >>> 24) & 63));
-            FloatVector nb01 = FloatVector.broadcast(F, -(m0 * ((int) (s0 >>> 56) & 63)));
-            FloatVector da02 = FloatVector.broadcast(F, d0 * ((t0 & 0xF) | ((((int) (s0) >>> 6) & 3) << 4)));
-            FloatVector na02 = FloatVector.broadcast(F, -(m0 * (((t0 >>> 4) & 0xF) | ((((int) (s0 >>> 32) >>> 6) & 3) << 4))));
-            FloatVector db02 = FloatVector.broadcast(F, d0 * (((t0 >>> 8) & 0xF) | ((((int) (s0) >>> 14) & 3) << 4)));
-            FloatVector nb02 = FloatVector.broadcast(F, -(m0 * (((t0 >>> 12) & 0xF) | ((((int) (s0 >>> 32) >>> 14) & 3) << 4))));
-            FloatVector da03 = FloatVector.broadcast(F, d0 * (((t0 >>> 16) & 0xF) | ((((int) (s0 >>> 16) >>> 6) & 3) << 4)));
-            FloatVector na03 = FloatVector.broadcast(F, -(m0 * ((((t0 >>> 16) >>> 4) & 0xF) | ((((int) (s0 >>> 48) >>> 6) & 3) << 4))));
-            FloatVector db03 = FloatVector.broadcast(F, d0 * ((((t0 >>> 16) >>> 8) & 0xF) | ((((int) (s0 >>> 16) >>> 14) & 3) << 4)));
-            FloatVector nb03 = FloatVector.broadcast(F, -(m0 * ((((t0 >>> 16) >>> 12) & 0xF) | ((((int) (s0 >>> 48) >>> 14) & 3) << 4))));
+            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
+            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
+            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
+            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
+                    .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));
+            FloatVector da00 = ds0.rearrange(LANE_0);
+            FloatVector na00 = ds0.rearrange(LANE_8);
+            FloatVector db00 = ds0.rearrange(LANE_1);
+            FloatVector nb00 = ds0.rearrange(LANE_9);
+            FloatVector da01 = ds0.rearrange(LANE_2);
+            FloatVector na01 = ds0.rearrange(LANE_10);
+            FloatVector db01 = ds0.rearrange(LANE_3);
+            FloatVector nb01 = ds0.rearrange(LANE_11);
+            FloatVector da02 = ds0.rearrange(LANE_4);
+            FloatVector na02 = ds0.rearrange(LANE_12);
+            FloatVector db02 = ds0.rearrange(LANE_5);
+            FloatVector nb02 = ds0.rearrange(LANE_13);
+            FloatVector da03 = ds0.rearrange(LANE_6);
+            FloatVector na03 = ds0.rearrange(LANE_14);
+            FloatVector db03 = ds0.rearrange(LANE_7);
+            FloatVector nb03 = ds0.rearrange(LANE_15);
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
