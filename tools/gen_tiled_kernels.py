@@ -18,7 +18,7 @@ vectors (the loop version spends a fifth of its time on loop control and the per
 import os
 import sys
 
-SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4", "Q6_K512:1:1"]
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q4_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4", "Q6_K512:1:1"]
 START = "    // ---------------------------------------------------------------- generated tiled kernels"
 END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
 
