@@ -10,6 +10,7 @@ import dev.llama3.spring.ai.Llama3ChatOptions;
 import dev.llama3.spring.ai.Llama3Metrics;
 import dev.llama3.spring.ai.Llama3TokenCountEstimator;
 import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
@@ -81,7 +82,7 @@ public class Llama3AutoConfiguration {
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ChatModelObservationConvention> observationConvention,
             ObjectProvider<PrefixCache> prefixCache, ObjectProvider<ToolCallingManager> toolCallingManager,
-            ObjectProvider<Llama3Metrics> metrics) {
+            ObjectProvider<Llama3Metrics> metrics, ObjectProvider<Clock> clock) {
         Llama3PropertiesValidator.validateChat(properties.getChat());
         Llama3ChatModel.Builder builder = Llama3ChatModel.builder()
                 .engine(engine)
@@ -92,6 +93,8 @@ public class Llama3AutoConfiguration {
         // Spring AI's tool-calling auto-configuration provides one; it resolves tool definitions here, while the
         // tools themselves run in ChatClient's ToolCallingAdvisor.
         toolCallingManager.ifUnique(builder::toolCallingManager);
+        // the date the tool prompt states ("Today Date"): the application's clock where it defines one
+        clock.ifUnique(builder::clock);
         Llama3ChatModel model = builder.build();
         observationConvention.ifAvailable(model::setObservationConvention);
         return model;

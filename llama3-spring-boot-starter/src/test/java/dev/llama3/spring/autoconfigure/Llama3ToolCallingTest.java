@@ -3,12 +3,16 @@ package dev.llama3.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llama3.constrain.JsonSchema;
+import dev.llama3.engine.LlamaEngine;
 import dev.llama3.spring.ai.Llama3ChatModel;
-import dev.llama3.spring.ai.Llama3ChatOptions;
 import dev.llama3.spring.ai.Llama3ChatOptions.ToolChoice;
+import dev.llama3.spring.ai.Llama3ChatOptions;
 import dev.llama3.testing.TestModels;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -62,7 +66,24 @@ class Llama3ToolCallingTest {
                 .withUserConfiguration(Llama3ChatClientTest.Observations.class)
                 .withPropertyValues("spring.ai.llama3.model.path=" + model, "spring.ai.llama3.threads=1",
                         "spring.ai.llama3.context-length=2048", "spring.ai.llama3.chat.temperature=0",
-                        "spring.ai.llama3.chat.max-tokens=400");
+                        "spring.ai.llama3.chat.max-tokens=400")
+                // the tool prompt states today's date; a random-weight model's reply depends on it
+                .withBean(Clock.class, () -> NOV_23_2026);
+    }
+
+    private static final Clock NOV_23_2026 = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void theToolPromptStatesTheDateOfTheApplicationsClock() {
+        runner(TestModels.tiny()).run(context -> {
+            Prompt prompt = new Prompt(List.of(new UserMessage("How warm is it in Rome?")), Llama3ChatOptions.builder()
+                    .toolCallbacks(List.of(MethodToolCallbackProvider.builder().toolObjects(new Weather()).build()
+                            .getToolCallbacks()))
+                    .build());
+            int[] tokens = context.getBean(Llama3ChatModel.class).renderPrompt(prompt);
+            assertThat(context.getBean(LlamaEngine.class).tokenizer().decode(tokens))
+                    .contains("Today Date: 23 Nov 2026\n");
+        });
     }
 
     private static ChatClient client(ApplicationContext context) {
