@@ -109,6 +109,16 @@ def q4_k(R, T):
     body += ind(b, 1) + ["}"]
     return body
 
+# Q6_K's four 32-value groups k of a half: (which 32 bytes of ql: 0 = ql[l], 1 = ql[32 + l]; the low 4 bits from
+# them; the high 2 bits from qh[l], placed at bits 4-5). Shared by the loop and the unrolled kernels.
+Q6K_PARTS = [
+    (0, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)"),
+    (1, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)"),
+    (0, "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)"),
+    (1, "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+     "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)"),
+]
+
 def q6_k_unrolled(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
@@ -125,16 +135,10 @@ def q6_k_unrolled(R, T):
     lb.append("long is = 192 + 8L * h + l / 16;")
     lb.append("for (int p = 0; p < PARTS; p++) {")
     pb = ["int xi = x0 + i + 128 * h + l + p * L;"]
-    specs = [
-        ("a", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)", 0),
-        ("c", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)", 2),
-        ("a", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)", 4),
-        ("c", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
-         "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)", 6),
-    ]
-    for k, (src, nib, hib, soff) in enumerate(specs):
+    for k, (half, nib, hib) in enumerate(Q6K_PARTS):
+        soff = 2 * k
         for r in range(R):
-            sv = f"{src}{r}"; e = f"e{r}"
+            sv = f"{'ac'[half]}{r}"; e = f"e{r}"
             decl = "FloatVector " if k == 0 else ""
             pb.append(f"{decl}w{r} = ((FloatVector) {nib.format(s=sv)}")
             pb.append(f"        .or({hib.format(e=e)}).sub((byte) 32)")
@@ -229,17 +233,10 @@ def q6_k_512(R, T):
             b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}a0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + l}, LE);")
             b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}g0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + 32 + l}, LE);")
             b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}h0 = ByteVector.fromMemorySegment(B, seg, o0 + {128 + 32 * h + l}, LE);")
-            specs = [
-                ("a", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)"),
-                ("g", "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)"),
-                ("a", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)"),
-                ("g", "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
-                 "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)"),
-            ]
-            for k, (src, nib, hib) in enumerate(specs):
+            for k, (half, nib, hib) in enumerate(Q6K_PARTS):
                 j = 8 * h + l // 16 + 2 * k
                 decl = "FloatVector " if (h, l, k) == (0, 0, 0) else ""
-                b.append(f"{decl}w0 = ((FloatVector) {nib.format(s=src + '0')}")
+                b.append(f"{decl}w0 = ((FloatVector) {nib.format(s='ag'[half] + '0')}")
                 b.append(f"        .or({hib.format(e='h0')}).sub((byte) 32)")
                 b.append(f"        .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_{j}));")
                 b += fmas(1, T, "w", f"x0 + i + {128 * h + l + 32 * k}")
@@ -297,7 +294,7 @@ def kernel(tname, R, T):
 
 
 def section():
-    out = ["    // LANE_j: every lane takes lane j (512-bit vectors; the Q6_K512 scale broadcasts)."]
+    out = ["    // LANE_j: every lane takes lane j (512-bit vectors; the Q4_K512 and Q6_K512 scale broadcasts)."]
     for j in range(16):
         out.append(f"    private static final VectorShuffle<Float> LANE_{j} = VectorShuffle.iota(F, {j}, 0, true);")
     out.append("    // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and")

@@ -665,8 +665,8 @@ final class VectorKernels implements DotKernels {
         // Q8_0 and Q4_0 with 4 to 7 vectors left (several sessions decoding at once): a 4 x 4 tile, see below
         boolean quads = (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && L == 16;
         if (batch < (quads ? 4 : tt)) {
-            // A single vector (decode) or a few: one row after the other, so that the weights stream from memory
-            // in address order (interleaving several rows' streams halves the bandwidth the prefetchers reach).
+            // A single vector (decode) or a few: bound by streaming the weights from memory, so rowByRow picks how
+            // many rows' streams are in flight per type (see LONG_ROW_COLS).
             rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out);
             return;
         }
@@ -1349,7 +1349,7 @@ final class VectorKernels implements DotKernels {
     // Q4_K512: dotQ4_K unrolled for 512-bit vectors (the scales of a super-block decoded up front), same order.
     // (Nibbles are split with 16-bit shifts and a byte mask: x86 has no byte shifts.)
 
-    // LANE_j: every lane takes lane j (512-bit vectors; the Q6_K512 scale broadcasts).
+    // LANE_j: every lane takes lane j (512-bit vectors; the Q4_K512 and Q6_K512 scale broadcasts).
     private static final VectorShuffle<Float> LANE_0 = VectorShuffle.iota(F, 0, 0, true);
     private static final VectorShuffle<Float> LANE_1 = VectorShuffle.iota(F, 1, 0, true);
     private static final VectorShuffle<Float> LANE_2 = VectorShuffle.iota(F, 2, 0, true);

@@ -17,8 +17,6 @@ import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -57,7 +55,7 @@ class Llama3ChatClientTest {
                         "spring.ai.llama3.context-length=192", "spring.ai.llama3.chat.temperature=0",
                         "spring.ai.llama3.chat.max-tokens=6")
                 // a prompt with tools states today's date; a random-weight model's reply depends on it
-                .withBean(Clock.class, () -> Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC));
+                .withBean(Clock.class, () -> Llama3ToolCallingTest.NOV_23_2026);
     }
 
     private static ChatClient client(ApplicationContext context) {

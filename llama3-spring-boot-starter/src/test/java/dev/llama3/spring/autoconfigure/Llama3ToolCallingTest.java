@@ -71,7 +71,8 @@ class Llama3ToolCallingTest {
                 .withBean(Clock.class, () -> NOV_23_2026);
     }
 
-    private static final Clock NOV_23_2026 = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
+    /** The date the tests state in tool prompts (see {@link #runner}). */
+    static final Clock NOV_23_2026 = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
 
     @Test
     void theToolPromptStatesTheDateOfTheApplicationsClock() {

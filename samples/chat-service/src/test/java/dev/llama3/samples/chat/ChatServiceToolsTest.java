@@ -6,9 +6,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.llama3.spring.ai.Llama3ChatModel;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClientResponse;
@@ -17,9 +14,7 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,7 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * {@link TimeTools}, and the model's second turn reads the result in an ipython turn before it answers in text.
  */
 @SpringBootTest(properties = "spring.ai.llama3.chat.tool-choice=required")
-@Import(SampleTesting.RecordModelCalls.class)
+@Import({SampleTesting.RecordModelCalls.class, SampleTesting.FixedDate.class})
 @AutoConfigureMockMvc
 class ChatServiceToolsTest {
 
@@ -44,19 +39,6 @@ class ChatServiceToolsTest {
         registry.add("spring.ai.llama3.chat.temperature", () -> "0");
         // room for the whitespace a random-weight model puts between the call's JSON tokens
         registry.add("spring.ai.llama3.chat.max-tokens", () -> "1500");
-    }
-
-    /**
-     * The tool prompt states today's date, and what a random-weight model generates depends on every token of its
-     * prompt: a fixed date keeps this test's conversation the same from one day to the next (with the system clock,
-     * on some dates the tool call's string argument ran past max-tokens).
-     */
-    @TestConfiguration
-    static class FixedDate {
-        @Bean
-        Clock clock() {
-            return Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
-        }
     }
 
     @Autowired

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
@@ -82,6 +85,20 @@ public final class SampleTesting {
         @Bean
         ChatClientCustomizer recordModelCalls(ModelCalls calls) {
             return builder -> builder.defaultAdvisors(calls);
+        }
+    }
+
+    /**
+     * A fixed {@link Clock} bean ({@code @Import} it), which the chat model reads for the tool prompt's "Today Date":
+     * what a random-weight model generates depends on every token of its prompt, so with the system clock a test's
+     * conversation changes from one day to the next (on some dates a tool call's string argument ran past
+     * max-tokens).
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class FixedDate {
+        @Bean
+        Clock clock() {
+            return Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
         }
     }
 }

@@ -10,9 +10,6 @@ import dev.llama3.samples.chat.SampleTesting;
 import dev.llama3.spring.ai.Llama3ChatModel;
 import dev.llama3.spring.ai.Llama3ChatOptions;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +26,7 @@ import org.springframework.ai.support.ToolCallbacks;
 import org.springframework.ai.tool.ToolCallbackProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -46,7 +41,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest
 @AutoConfigureMockMvc
-@Import(SampleTesting.RecordModelCalls.class)
+@Import({SampleTesting.RecordModelCalls.class, SampleTesting.FixedDate.class})
 class ToolsServiceTest {
 
     static final Path MODEL = SampleTesting.tinyModel();
@@ -57,18 +52,6 @@ class ToolsServiceTest {
         registry.add("spring.ai.llama3.threads", () -> "1");
         registry.add("spring.ai.llama3.context-length", () -> "8192");
         registry.add("spring.ai.llama3.chat.max-tokens", () -> "600");
-    }
-
-    /**
-     * The tool prompt states today's date, and what a random-weight model generates depends on every token of its
-     * prompt: a fixed date keeps this test's conversations the same from one day to the next.
-     */
-    @TestConfiguration
-    static class FixedDate {
-        @Bean
-        Clock clock() {
-            return Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
-        }
     }
 
     @Autowired
