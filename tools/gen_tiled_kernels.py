@@ -14,6 +14,8 @@ vectors (sessions decoding together). Q4_K keeps two accumulators per (row, vect
 (even sub-blocks) and high nibbles (odd ones), added before the lane sum: one FMA chain's latency bounded the
 single-vector kernel. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
 vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch).
+After the specs come the float-panel kernels (PANEL_SPECS): unpackQ4_K512/unpackQ6_K512 write a row's weights as
+float32, and mmPanelRxT tiles combine such rows with vectors, per pair in the order of dotQ4_K512/dotQ6_K512.
 """
 import os
 import sys
@@ -246,6 +248,99 @@ def q6_k_512(R, T):
 
 GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k_512}
 
+# ---- float panels (512-bit only): a batch of 4 or more vectors meets Q4_K/Q6_K rows unpacked once to float32
+# (unpackX512 writes exactly the weights w the dot kernels form), then a float32 register tile (mmPanel...) does
+# for each (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the
+# unpacking.
+
+def unpack_q4_k_512():
+    lines = ["static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
+    b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
+    sb = []
+    sb.append("ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);")
+    sb.append("IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);")
+    sb.append("IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);")
+    sb.append("IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);")
+    sb.append("FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))")
+    sb.append("        .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));")
+    for g in range(4):
+        sb.append(f"FloatVector da{g} = ds0.rearrange(LANE_{2 * g});")
+        sb.append(f"FloatVector na{g} = ds0.rearrange(LANE_{8 + 2 * g});")
+        sb.append(f"FloatVector db{g} = ds0.rearrange(LANE_{2 * g + 1});")
+        sb.append(f"FloatVector nb{g} = ds0.rearrange(LANE_{9 + 2 * g});")
+    for g in range(4):
+        for j in (0, 16):
+            decl = "ByteVector " if (g, j) == (0, 0) else ""
+            sb.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
+            sb.append(f"((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{g}, na{g}).intoArray(w, wo + i + {64 * g + j});")
+            sb.append(f"((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+            sb.append(f"        .convertShape(B2F, F, 0)).fma(db{g}, nb{g}).intoArray(w, wo + i + {64 * g + j + 32});")
+    sb.append("o0 += 144;")
+    b += ind(sb, 1) + ["}"]
+    lines += ind(b, 1) + ["}"]
+    return ind(lines, 1)
+
+def unpack_q6_k_512():
+    lines = ["static void unpackQ6_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
+    b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
+    sb = []
+    sb.append("FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))")
+    sb.append("        .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));")
+    for h in range(2):
+        for l in (0, 16):
+            first = (h, l) == (0, 0)
+            sb.append(f"{'ByteVector ' if first else ''}a0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + l}, LE);")
+            sb.append(f"{'ByteVector ' if first else ''}g0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + 32 + l}, LE);")
+            sb.append(f"{'ByteVector ' if first else ''}h0 = ByteVector.fromMemorySegment(B, seg, o0 + {128 + 32 * h + l}, LE);")
+            for k, (half, nib, hib) in enumerate(Q6K_PARTS):
+                j = 8 * h + l // 16 + 2 * k
+                sb.append(f"((FloatVector) {nib.format(s='ag'[half] + '0')}")
+                sb.append(f"        .or({hib.format(e='h0')}).sub((byte) 32)")
+                sb.append(f"        .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_{j})).intoArray(w, wo + i + {128 * h + l + 32 * k});")
+    sb.append("o0 += 210;")
+    b += ind(sb, 1) + ["}"]
+    lines += ind(b, 1) + ["}"]
+    return ind(lines, 1)
+
+def panel_kernel(tname, R, T):
+    # rows w[wo + r*ws ..] (floats) times vectors x[x0 + t*xs ..] -> out[o + t*os + r]
+    two = tname == "Q4_K"
+    lines = [f"static void mmPanel{R}x{T}{tname}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
+             f"        float[] out, int o, int os) {{"]
+    b = []
+    for r in range(R):
+        for t in range(T):
+            b.append(f"FloatVector c{r}{t} = FloatVector.zero(F);")
+            if two:
+                b.append(f"FloatVector e{r}{t} = FloatVector.zero(F);")
+    b.append("FloatVector xv;")
+    if two:
+        # dotQ4_K512's order: per 64 values, values 0-31 into c, 32-63 into e, ascending
+        b.append("for (int i = 0; i < n; i += 64) {")
+        chunks = [(0, "c"), (16, "c"), (32, "e"), (48, "e")]
+    else:
+        # dotQ6_K512's order within a super-block: half h, 16-value part l, group k -> values 128h + l + 32k
+        # (i runs over the (h, l) pairs: fully unrolled, the kernel is too large for C2)
+        b.append("for (int i = 0; i < n; i += (i & 16) == 0 ? 16 : 112) {")
+        chunks = [(32 * k, "c") for k in range(4)]
+    ib = []
+    for ci, (co, acc) in enumerate(chunks):
+        for r in range(R):
+            wi = f"wo + i + {co}" if r == 0 else (f"wo + ws + i + {co}" if r == 1 else f"wo + {r} * ws + i + {co}")
+            ib.append(f"{'FloatVector ' if ci == 0 else ''}w{r} = FloatVector.fromArray(F, w, {wi});")
+        ib += fmas(R, T, "w", f"x0 + i + {co}", acc)
+    b += ind(ib, 1) + ["}"]
+    for t in range(T):
+        for r in range(R):
+            if two:
+                b.append(f"c{r}{t} = c{r}{t}.add(e{r}{t});")
+            ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+            b += reduce_store(f"c{r}{t}", f"out[{ox}] = {{}};")
+    lines += ind(b, 1) + ["}"]
+    return ind(lines, 1)
+
+PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
+
 
 def kernel(tname, R, T):
     scheme_s = tname.endswith("S")
@@ -310,6 +405,9 @@ def section():
     for spec in SPECS:
         t, r, tt = spec.split(":")
         out += kernel(t, int(r), int(tt)) + [""]
+    out += unpack_q4_k_512() + [""] + unpack_q6_k_512() + [""]
+    for t, r, tt in PANEL_SPECS:
+        out += panel_kernel(t, r, tt) + [""]
     return "\n".join(out)
 
 

@@ -27,9 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every supported format is dotted in one pass over the row: each block is loaded once, unpacked to float lanes
  * in registers and multiplied into float32 accumulator lanes with FMA, without touching memory in between. Batched
  * products (prefill, several sessions' decode steps) of Q8_0, Q4_0, Q4_K and Q6_K go through register tiles: a
- * block of R rows is unpacked once and multiplied with T input vectors (4x4 for Q8_0, 2x8 for Q4_0, 2x4 for Q4_K,
- * 1x4 for Q6_K), and a single vector meets 4 (Q6_K: 2) rows at a time; F16, BF16 and Q5_K combine one row with four
- * vectors. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256- and
+ * block of R rows is unpacked once and multiplied with T input vectors (2x8 and 4x4 for Q8_0 and Q4_0, 2x4 for Q4_K,
+ * 1x4 for Q6_K); with 512-bit vectors Q4_K and Q6_K rows are instead unpacked once per batch into a float panel that
+ * float32 tiles then read ({@link #matmulPanel}). F16, BF16 and Q5_K combine one row with four vectors. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256- and
  * 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
  * {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
  *
@@ -637,7 +637,13 @@ final class VectorKernels implements DotKernels {
                     matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out); // row by row
                 }
             }
-            case Q4_K, Q6_K -> matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            case Q4_K, Q6_K -> {
+                if (L == 16 && batch >= PANEL_MIN_BATCH) {
+                    matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                } else {
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                }
+            }
             case F16, BF16, Q5_K -> {
                 if (batch >= 4) {
                     matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
@@ -689,6 +695,62 @@ final class VectorKernels implements DotKernels {
             }
             // the vectors left over: row by row
             rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out);
+        }
+    }
+
+    /** Q4_K and Q6_K (512-bit vectors) with at least this many vectors go through {@link #matmulPanel}. */
+    static final int PANEL_MIN_BATCH = 4;
+
+    /** Floats of a thread's panel of unpacked rows: 256 KiB, which stays in L2 next to the vectors being combined. */
+    private static final int PANEL_FLOATS = 64 << 10;
+
+    /** Each thread's panel (compute pool workers and the threads that call matmul; grown for very long rows). */
+    private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[PANEL_FLOATS]);
+
+    /**
+     * Q4_K and Q6_K times a batch (a prompt, several sessions): a panel of rows is unpacked once to float32 weights
+     * (exactly the floats the dot kernels form), then every group of 4 vectors meets it in float32 register tiles
+     * (2 rows x 4 vectors for Q4_K, whose two accumulators per pair fill the registers; 4 x 4 for Q6_K). The K-quant
+     * tiles unpacked every block again for each group of vectors, and unpacking, not arithmetic, bounded them. Per
+     * pair the tile does the FMAs of dotQ4_K512/dotQ6_K512 in their order, so results stay bit-identical.
+     */
+    private static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                    int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        boolean q6 = type == GgmlType.Q6_K;
+        int tr = q6 ? 4 : 2;
+        int panelRows = Math.max(tr, PANEL_FLOATS / cols / tr * tr);
+        float[] panel = PANELS.get();
+        if (panel.length < panelRows * cols) {
+            panel = new float[panelRows * cols];
+            PANELS.set(panel);
+        }
+        int quads = batch & ~3;
+        for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
+            int r1 = Math.min(rowTo, r0 + panelRows);
+            int tiled = r0 + (r1 - r0) / tr * tr;
+            for (int r = r0; r < tiled; r++) {
+                if (q6) {
+                    unpackQ6_K512(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                } else {
+                    unpackQ4_K512(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                }
+            }
+            for (int b = 0; b < quads; b += 4) {
+                for (int r = r0; r < tiled; r += tr) {
+                    if (q6) {
+                        mmPanel4x4Q6_K(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                    } else {
+                        mmPanel2x4Q4_K(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                    }
+                }
+            }
+            // rows left over (every vector) and vectors left over (every row): the single-row kernels
+            for (int r = r0; r < r1; r++) {
+                long off = r * rowBytes;
+                for (int v = r < tiled ? quads : 0; v < batch; v++) {
+                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+                }
+            }
         }
     }
 
@@ -3070,6 +3132,558 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         return c00.lane(0);
+    }
+
+    static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
+        long o0 = off;
+        for (int i = 0; i < n; i += 256) {
+            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
+            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
+            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
+            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
+                    .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));
+            FloatVector da0 = ds0.rearrange(LANE_0);
+            FloatVector na0 = ds0.rearrange(LANE_8);
+            FloatVector db0 = ds0.rearrange(LANE_1);
+            FloatVector nb0 = ds0.rearrange(LANE_9);
+            FloatVector da1 = ds0.rearrange(LANE_2);
+            FloatVector na1 = ds0.rearrange(LANE_10);
+            FloatVector db1 = ds0.rearrange(LANE_3);
+            FloatVector nb1 = ds0.rearrange(LANE_11);
+            FloatVector da2 = ds0.rearrange(LANE_4);
+            FloatVector na2 = ds0.rearrange(LANE_12);
+            FloatVector db2 = ds0.rearrange(LANE_5);
+            FloatVector nb2 = ds0.rearrange(LANE_13);
+            FloatVector da3 = ds0.rearrange(LANE_6);
+            FloatVector na3 = ds0.rearrange(LANE_14);
+            FloatVector db3 = ds0.rearrange(LANE_7);
+            FloatVector nb3 = ds0.rearrange(LANE_15);
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 0);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 32);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 16);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 48);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 64);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 96);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 80);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 112);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 128);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 160);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 144);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 176);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 192);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 224);
+            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 208);
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 240);
+            o0 += 144;
+        }
+    }
+
+    static void unpackQ6_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
+        long o0 = off;
+        for (int i = 0; i < n; i += 256) {
+            FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
+                    .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
+            ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 0, LE);
+            ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0)).intoArray(w, wo + i + 0);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2)).intoArray(w, wo + i + 32);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4)).intoArray(w, wo + i + 64);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6)).intoArray(w, wo + i + 96);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1)).intoArray(w, wo + i + 16);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3)).intoArray(w, wo + i + 48);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5)).intoArray(w, wo + i + 80);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7)).intoArray(w, wo + i + 112);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8)).intoArray(w, wo + i + 128);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10)).intoArray(w, wo + i + 160);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12)).intoArray(w, wo + i + 192);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14)).intoArray(w, wo + i + 224);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9)).intoArray(w, wo + i + 144);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11)).intoArray(w, wo + i + 176);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13)).intoArray(w, wo + i + 208);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15)).intoArray(w, wo + i + 240);
+            o0 += 210;
+        }
+    }
+
+    static void mmPanel2x4Q4_K(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector e00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector e01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector e02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector e03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector e10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector e11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector e12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector e13 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 64) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i + 0);
+            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i + 0);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            w0 = FloatVector.fromArray(F, w, wo + i + 16);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 16);
+            xv = FloatVector.fromArray(F, x, x0 + i + 16);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            xv = FloatVector.fromArray(F, x, x0 + i + 16 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            xv = FloatVector.fromArray(F, x, x0 + i + 16 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            xv = FloatVector.fromArray(F, x, x0 + i + 16 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            w0 = FloatVector.fromArray(F, w, wo + i + 32);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32);
+            e00 = w0.fma(xv, e00);
+            e10 = w1.fma(xv, e10);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + xs);
+            e01 = w0.fma(xv, e01);
+            e11 = w1.fma(xv, e11);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + 2 * xs);
+            e02 = w0.fma(xv, e02);
+            e12 = w1.fma(xv, e12);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + 3 * xs);
+            e03 = w0.fma(xv, e03);
+            e13 = w1.fma(xv, e13);
+            w0 = FloatVector.fromArray(F, w, wo + i + 48);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 48);
+            xv = FloatVector.fromArray(F, x, x0 + i + 48);
+            e00 = w0.fma(xv, e00);
+            e10 = w1.fma(xv, e10);
+            xv = FloatVector.fromArray(F, x, x0 + i + 48 + xs);
+            e01 = w0.fma(xv, e01);
+            e11 = w1.fma(xv, e11);
+            xv = FloatVector.fromArray(F, x, x0 + i + 48 + 2 * xs);
+            e02 = w0.fma(xv, e02);
+            e12 = w1.fma(xv, e12);
+            xv = FloatVector.fromArray(F, x, x0 + i + 48 + 3 * xs);
+            e03 = w0.fma(xv, e03);
+            e13 = w1.fma(xv, e13);
+        }
+        c00 = c00.add(e00);
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(e10);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c01 = c01.add(e01);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(e11);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c02 = c02.add(e02);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(e12);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c03 = c03.add(e03);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(e13);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+    }
+
+    static void mmPanel4x4Q6_K(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c22 = FloatVector.zero(F);
+        FloatVector c23 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        FloatVector c32 = FloatVector.zero(F);
+        FloatVector c33 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += (i & 16) == 0 ? 16 : 112) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i + 0);
+            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i + 0);
+            FloatVector w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i + 0);
+            FloatVector w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i + 0);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            c20 = w2.fma(xv, c20);
+            c30 = w3.fma(xv, c30);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            c21 = w2.fma(xv, c21);
+            c31 = w3.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            c22 = w2.fma(xv, c22);
+            c32 = w3.fma(xv, c32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            c23 = w2.fma(xv, c23);
+            c33 = w3.fma(xv, c33);
+            w0 = FloatVector.fromArray(F, w, wo + i + 32);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 32);
+            w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i + 32);
+            w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i + 32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            c20 = w2.fma(xv, c20);
+            c30 = w3.fma(xv, c30);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            c21 = w2.fma(xv, c21);
+            c31 = w3.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            c22 = w2.fma(xv, c22);
+            c32 = w3.fma(xv, c32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            c23 = w2.fma(xv, c23);
+            c33 = w3.fma(xv, c33);
+            w0 = FloatVector.fromArray(F, w, wo + i + 64);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 64);
+            w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i + 64);
+            w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i + 64);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            c20 = w2.fma(xv, c20);
+            c30 = w3.fma(xv, c30);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            c21 = w2.fma(xv, c21);
+            c31 = w3.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            c22 = w2.fma(xv, c22);
+            c32 = w3.fma(xv, c32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            c23 = w2.fma(xv, c23);
+            c33 = w3.fma(xv, c33);
+            w0 = FloatVector.fromArray(F, w, wo + i + 96);
+            w1 = FloatVector.fromArray(F, w, wo + ws + i + 96);
+            w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i + 96);
+            w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i + 96);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            c20 = w2.fma(xv, c20);
+            c30 = w3.fma(xv, c30);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96 + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            c21 = w2.fma(xv, c21);
+            c31 = w3.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96 + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            c22 = w2.fma(xv, c22);
+            c32 = w3.fma(xv, c32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            c23 = w2.fma(xv, c23);
+            c33 = w3.fma(xv, c33);
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c20 = c20.add(c20.rearrange(ROT_A));
+        c20 = c20.add(c20.rearrange(ROT_B));
+        if (L >= 8) {
+            c20 = c20.add(c20.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c20 = c20.add(c20.rearrange(ROT_D));
+        }
+        out[o + 2] = c20.lane(0);
+        c30 = c30.add(c30.rearrange(ROT_A));
+        c30 = c30.add(c30.rearrange(ROT_B));
+        if (L >= 8) {
+            c30 = c30.add(c30.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c30 = c30.add(c30.rearrange(ROT_D));
+        }
+        out[o + 3] = c30.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c21 = c21.add(c21.rearrange(ROT_A));
+        c21 = c21.add(c21.rearrange(ROT_B));
+        if (L >= 8) {
+            c21 = c21.add(c21.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c21 = c21.add(c21.rearrange(ROT_D));
+        }
+        out[o + 2 + os] = c21.lane(0);
+        c31 = c31.add(c31.rearrange(ROT_A));
+        c31 = c31.add(c31.rearrange(ROT_B));
+        if (L >= 8) {
+            c31 = c31.add(c31.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c31 = c31.add(c31.rearrange(ROT_D));
+        }
+        out[o + 3 + os] = c31.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c22 = c22.add(c22.rearrange(ROT_A));
+        c22 = c22.add(c22.rearrange(ROT_B));
+        if (L >= 8) {
+            c22 = c22.add(c22.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c22 = c22.add(c22.rearrange(ROT_D));
+        }
+        out[o + 2 + 2 * os] = c22.lane(0);
+        c32 = c32.add(c32.rearrange(ROT_A));
+        c32 = c32.add(c32.rearrange(ROT_B));
+        if (L >= 8) {
+            c32 = c32.add(c32.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c32 = c32.add(c32.rearrange(ROT_D));
+        }
+        out[o + 3 + 2 * os] = c32.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+        c23 = c23.add(c23.rearrange(ROT_A));
+        c23 = c23.add(c23.rearrange(ROT_B));
+        if (L >= 8) {
+            c23 = c23.add(c23.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c23 = c23.add(c23.rearrange(ROT_D));
+        }
+        out[o + 2 + 3 * os] = c23.lane(0);
+        c33 = c33.add(c33.rearrange(ROT_A));
+        c33 = c33.add(c33.rearrange(ROT_B));
+        if (L >= 8) {
+            c33 = c33.add(c33.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c33 = c33.add(c33.rearrange(ROT_D));
+        }
+        out[o + 3 + 3 * os] = c33.lane(0);
     }
     // ---------------------------------------------------------------- end of generated tiled kernels
 }

@@ -94,6 +94,49 @@ class BatchIndependenceTest {
         }
     }
 
+    static Stream<Arguments> kQuantCases() {
+        List<Arguments> args = new ArrayList<>();
+        for (DotKernels k : KernelImplementations.all()) {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+                args.add(Arguments.of(KernelImplementations.name(k), t, k));
+            }
+        }
+        return args.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kQuantCases")
+    void kQuantRowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels) {
+        // One thread gets the whole row range, so the batched path walks several panels of unpacked rows (256 rows
+        // of 256 columns, 28 rows of 2304 columns), with rows left over in the last one and vectors left over.
+        SplittableRandom random = new SplittableRandom(7);
+        try (ComputePool one = new ComputePool(1)) {
+            for (int cols : new int[] {256, 2304}) {
+                int rows = cols == 256 ? 517 : 61;
+                WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, 11), rows,
+                        cols, kernels);
+                for (int batch : new int[] {4, 9}) {
+                    float[] x = new float[batch * cols];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    float[] out = new float[batch * rows];
+                    w.matmul(one, x, batch, out);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            float expected = w.dotRow(r, x, b * cols);
+                            if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(out[b * rows + r])) {
+                                throw new AssertionError(String.format("%s %s %dx%d batch %d: vector %d row %d: dotRow"
+                                        + " %s but matmul %s", impl, type, rows, cols, batch, b, r, expected,
+                                        out[b * rows + r]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void compiledBatchedKernelsGiveTheSameBitsAsTheFirstCall(String impl, GgmlType type, DotKernels kernels) {
