@@ -28,7 +28,7 @@ public final class KernelBench {
         String[] types = args.length > 2 ? java.util.Arrays.copyOfRange(args, 2, args.length)
                 : new String[] {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K", "IQ4_XS"};
         System.out.println("kernels: " + Kernels.describe() + ", threads " + threads);
-        int cols = 2048;
+        int cols = Integer.getInteger("bench.cols", 2048);
         Random rnd = new Random(1);
         float[] xs = new float[cols * java.util.Arrays.stream(BATCHES).max().orElse(1)];
         for (int i = 0; i < xs.length; i++) {
