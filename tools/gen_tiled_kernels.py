@@ -100,7 +100,7 @@ def q4_k(R, T):
         pb.append(f"FloatVector w{r} = ((FloatVector) q{r}.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da{r}, na{r});")
     pb += fmas(R, T, "w", "xi")
     for r in range(R):
-        pb.append(f"w{r} = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+        pb.append(f"w{r} = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)")
         pb.append(f"        .convertShape(B2F, F, p)).fma(db{r}, nb{r});")
     pb += fmas(R, T, "w", "xi + 32", "e")
     jb += ind(pb, 1) + ["}"]
@@ -114,11 +114,11 @@ def q4_k(R, T):
 # Q6_K's four 32-value groups k of a half: (which 32 bytes of ql: 0 = ql[l], 1 = ql[32 + l]; the low 4 bits from
 # them; the high 2 bits from qh[l], placed at bits 4-5). Shared by the loop and the unrolled kernels.
 Q6K_PARTS = [
-    (0, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)"),
-    (1, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)"),
-    (0, "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)"),
-    (1, "{s}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
-     "{e}.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)"),
+    (0, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)"),
+    (1, "{s}.and((byte) 0x0F)", "{e}.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)"),
+    (0, "{s}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)", "{e}.and((byte) 0x30)"),
+    (1, "{s}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)",
+     "{e}.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)"),
 ]
 
 def q6_k_unrolled(R, T):
@@ -169,7 +169,7 @@ def s_scheme(tname, R, T):
         else:
             b.append(f"ByteVector q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 2, LE);")
             b.append(f"FloatVector u{r} = (FloatVector) q{r}.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);")
-            b.append(f"FloatVector v{r} = (FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()")
+            b.append(f"FloatVector v{r} = (FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()")
             b.append(f"        .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);")
     for t in range(T):
         xo = "x0 + i" if t == 0 else (f"x0 + xs + i" if t == 1 else f"x0 + {t} * xs + i")
@@ -213,7 +213,7 @@ def q4_k_512(R, T):
                 b.append(f"c{r}0 = ((FloatVector) q{r}.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{r}{g}, na{r}{g}).fma(xv, c{r}0);")
             b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j + 32});")
             for r in range(R):
-                b.append(f"e{r}0 = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+                b.append(f"e{r}0 = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)")
                 b.append(f"        .convertShape(B2F, F, 0)).fma(db{r}{g}, nb{r}{g}).fma(xv, e{r}0);")
     for r in range(R):
         b.append(f"o{r} += 144;")
@@ -273,7 +273,7 @@ def unpack_q4_k_512():
             decl = "ByteVector " if (g, j) == (0, 0) else ""
             sb.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
             sb.append(f"((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{g}, na{g}).intoArray(w, wo + i + {64 * g + j});")
-            sb.append(f"((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)")
+            sb.append(f"((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)")
             sb.append(f"        .convertShape(B2F, F, 0)).fma(db{g}, nb{g}).intoArray(w, wo + i + {64 * g + j + 32});")
     sb.append("o0 += 144;")
     b += ind(sb, 1) + ["}"]

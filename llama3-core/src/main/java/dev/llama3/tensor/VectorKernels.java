@@ -59,6 +59,15 @@ final class VectorKernels implements DotKernels {
     /** Quant bytes per load: L (one float vector per load), at least 8 (then split into PARTS float vectors). */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     static final int BL = B.length();
+    /**
+     * Nibble shifts by a count vector, not a constant: for {@code lanewise(LSHR, 4)} on a short vector C2 (JDK 25)
+     * emits a shift by a count register that it rebuilds at every use (a scalar move and a port-5 {@code vmovd}),
+     * while a count vector stays in a register. Q6_K's single-vector kernel does five shifts per 16 weights: one
+     * thread 8.0 -> 9.1-9.6 Gweights/s with count vectors.
+     */
+    private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, B.vectorShape());
+    private static final ShortVector SHIFT2 = ShortVector.broadcast(BS, (short) 2);
+    private static final ShortVector SHIFT4 = ShortVector.broadcast(BS, (short) 4);
     static final int PARTS = BL / L;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -282,7 +291,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
                 ByteVector li = q.and((byte) 0x0F);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F);
                 ByteVector lo = BL >= 16 ? li.selectFrom(IQ4_LO) : li.selectFrom(IQ4_LO, IQ4_HI);
                 ByteVector hv = BL >= 16 ? hi.selectFrom(IQ4_LO) : hi.selectFrom(IQ4_LO, IQ4_HI);
                 for (int p = 0; p < PARTS; p++) {
@@ -321,7 +330,7 @@ final class VectorKernels implements DotKernels {
                 for (int j = 0; j < 16; j += BL) {
                     ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 8 + 16L * ib + j, LE);
                     ByteVector li = q.and((byte) 0x0F);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F);
                     ByteVector lo = BL >= 16 ? li.selectFrom(IQ4_LO) : li.selectFrom(IQ4_LO, IQ4_HI);
                     ByteVector hv = BL >= 16 ? hi.selectFrom(IQ4_LO) : hi.selectFrom(IQ4_LO, IQ4_HI);
                     for (int p = 0; p < PARTS; p++) {
@@ -390,11 +399,11 @@ final class VectorKernels implements DotKernels {
                     ByteVector h = ByteVector.fromMemorySegment(B, seg, off + 16 + jj, LE);
                     // bit 2g of h moved to bit 4: (h >> 2g) & 1, then << 4 (inside 16-bit lanes; masked per byte)
                     ByteVector h1 = h.reinterpretAsShorts().lanewise(LSHR, j).reinterpretAsBytes().and((byte) 1)
-                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                            .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector h2 = h.reinterpretAsShorts().lanewise(LSHR, j + 1).reinterpretAsBytes().and((byte) 1)
-                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                            .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector lo = q.and((byte) 0x0F).or(h1);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
                     for (int p = 0; p < PARTS; p++) {
                         accLo = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1)
                                 .fma(FloatVector.fromArray(F, x, xg + jj + p * L), accLo);
@@ -485,7 +494,7 @@ final class VectorKernels implements DotKernels {
                                 .reinterpretAsShorts().lanewise(LSHR, 2 * j).reinterpretAsBytes().and((byte) 3);
                         ByteVector hm = ByteVector.fromMemorySegment(B, seg, off + l, LE)
                                 .reinterpretAsShorts().lanewise(LSHR, 4 * h + j).reinterpretAsBytes().and((byte) 1);
-                        ByteVector value = v.or(hm.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes())
+                        ByteVector value = v.or(hm.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes())
                                 .sub((byte) 4);
                         for (int p = 0; p < PARTS; p++) {
                             FloatVector w = ((FloatVector) value.convertShape(B2F, F, p)).mul(dl);
@@ -521,7 +530,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 4 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F);
                 for (int p = 0; p < PARTS; p++) {
                     acc0 = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd, vm)
                             .fma(FloatVector.fromArray(F, x, xi + j + p * L), acc0);
@@ -555,7 +564,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 6 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F);
                 for (int p = 0; p < PARTS; p++) {
                     int b = j + p * L;
                     IntVector hl = IntVector.broadcast(I, qh >>> b).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
@@ -590,7 +599,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 8 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F);
                 for (int p = 0; p < PARTS; p++) {
                     int b = j + p * L;
                     IntVector hl = IntVector.broadcast(I, qh >>> b).lanewise(LSHR, IOTA).and(1).lanewise(LSHL, 4);
@@ -1169,7 +1178,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                         .sub((byte) 8);
                 for (int p = 0; p < PARTS; p++) {
                     FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
@@ -1272,11 +1281,11 @@ final class VectorKernels implements DotKernels {
                     ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 48 + 32L * g + jj, LE);
                     ByteVector h = ByteVector.fromMemorySegment(B, seg, off + 16 + jj, LE);
                     ByteVector h1 = h.reinterpretAsShorts().lanewise(LSHR, j).reinterpretAsBytes().and((byte) 1)
-                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                            .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector h2 = h.reinterpretAsShorts().lanewise(LSHR, j + 1).reinterpretAsBytes().and((byte) 1)
-                            .reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes();
+                            .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector lo = q.and((byte) 0x0F).or(h1);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
                     for (int p = 0; p < PARTS; p++) {
                         FloatVector wl = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1);
                         FloatVector wh = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2);
@@ -1370,7 +1379,7 @@ final class VectorKernels implements DotKernels {
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                         .sub((byte) 8);
                 for (int p = 0; p < PARTS; p++) {
                     s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
@@ -1676,12 +1685,12 @@ final class VectorKernels implements DotKernels {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
@@ -2106,22 +2115,22 @@ final class VectorKernels implements DotKernels {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2, LE);
             FloatVector u2 = (FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2, LE);
             FloatVector u3 = (FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
@@ -2452,22 +2461,22 @@ final class VectorKernels implements DotKernels {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2, LE);
             FloatVector u2 = (FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2, LE);
             FloatVector u3 = (FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes()
+            FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
@@ -2558,7 +2567,7 @@ final class VectorKernels implements DotKernels {
                         FloatVector w0 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, p)).fma(da0, na0);
                         xv = FloatVector.fromArray(F, x, xi);
                         c00 = w0.fma(xv, c00);
-                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                                 .convertShape(B2F, F, p)).fma(db0, nb0);
                         xv = FloatVector.fromArray(F, x, xi + 32);
                         e00 = w0.fma(xv, e00);
@@ -2673,9 +2682,9 @@ final class VectorKernels implements DotKernels {
                         xv = FloatVector.fromArray(F, x, xi + 3 * xs);
                         c03 = w0.fma(xv, c03);
                         c13 = w1.fma(xv, c13);
-                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        w0 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                                 .convertShape(B2F, F, p)).fma(db0, nb0);
-                        w1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        w1 = ((FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                                 .convertShape(B2F, F, p)).fma(db1, nb1);
                         xv = FloatVector.fromArray(F, x, xi + 32);
                         e00 = w0.fma(xv, e00);
@@ -2809,49 +2818,49 @@ final class VectorKernels implements DotKernels {
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 32);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 64);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 96);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 160);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 192);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 224);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
             c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
             o0 += 144;
         }
@@ -2882,22 +2891,22 @@ final class VectorKernels implements DotKernels {
                     for (int p = 0; p < PARTS; p++) {
                         int xi = x0 + i + 128 * h + l + p * L;
                         FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
                         xv = FloatVector.fromArray(F, x, xi);
                         c00 = w0.fma(xv, c00);
                         w0 = ((FloatVector) c0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
                         xv = FloatVector.fromArray(F, x, xi + 32);
                         c00 = w0.fma(xv, c00);
-                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                                 .or(e0.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
                         xv = FloatVector.fromArray(F, x, xi + 64);
                         c00 = w0.fma(xv, c00);
-                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
                         xv = FloatVector.fromArray(F, x, xi + 96);
                         c00 = w0.fma(xv, c00);
@@ -2936,7 +2945,7 @@ final class VectorKernels implements DotKernels {
                     for (int p = 0; p < PARTS; p++) {
                         int xi = x0 + i + 128 * h + l + p * L;
                         FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 0)));
                         xv = FloatVector.fromArray(F, x, xi);
                         c00 = w0.fma(xv, c00);
@@ -2947,7 +2956,7 @@ final class VectorKernels implements DotKernels {
                         xv = FloatVector.fromArray(F, x, xi + 3 * xs);
                         c03 = w0.fma(xv, c03);
                         w0 = ((FloatVector) c0.and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 2)));
                         xv = FloatVector.fromArray(F, x, xi + 32);
                         c00 = w0.fma(xv, c00);
@@ -2957,7 +2966,7 @@ final class VectorKernels implements DotKernels {
                         c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 32 + 3 * xs);
                         c03 = w0.fma(xv, c03);
-                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                                 .or(e0.and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 4)));
                         xv = FloatVector.fromArray(F, x, xi + 64);
@@ -2968,8 +2977,8 @@ final class VectorKernels implements DotKernels {
                         c02 = w0.fma(xv, c02);
                         xv = FloatVector.fromArray(F, x, xi + 64 + 3 * xs);
                         c03 = w0.fma(xv, c03);
-                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                                .or(e0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                        w0 = ((FloatVector) c0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                                .or(e0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                                 .convertShape(B2F, F, p)).mul(FloatVector.broadcast(F, d0 * seg.get(JAVA_BYTE, o0 + is + 6)));
                         xv = FloatVector.fromArray(F, x, xi + 96);
                         c00 = w0.fma(xv, c00);
@@ -3033,22 +3042,22 @@ final class VectorKernels implements DotKernels {
             ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
             ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
             FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0));
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = w0.fma(xv, c00);
             w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2));
             xv = FloatVector.fromArray(F, x, x0 + i + 32);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4));
             xv = FloatVector.fromArray(F, x, x0 + i + 64);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6));
             xv = FloatVector.fromArray(F, x, x0 + i + 96);
             c00 = w0.fma(xv, c00);
@@ -3056,22 +3065,22 @@ final class VectorKernels implements DotKernels {
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
             w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1));
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
             c00 = w0.fma(xv, c00);
             w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3));
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5));
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7));
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
             c00 = w0.fma(xv, c00);
@@ -3079,22 +3088,22 @@ final class VectorKernels implements DotKernels {
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
             w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8));
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
             c00 = w0.fma(xv, c00);
             w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10));
             xv = FloatVector.fromArray(F, x, x0 + i + 160);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12));
             xv = FloatVector.fromArray(F, x, x0 + i + 192);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14));
             xv = FloatVector.fromArray(F, x, x0 + i + 224);
             c00 = w0.fma(xv, c00);
@@ -3102,22 +3111,22 @@ final class VectorKernels implements DotKernels {
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
             w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9));
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
             c00 = w0.fma(xv, c00);
             w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11));
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13));
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15));
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
             c00 = w0.fma(xv, c00);
@@ -3161,35 +3170,35 @@ final class VectorKernels implements DotKernels {
             FloatVector nb3 = ds0.rearrange(LANE_15);
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 0);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 32);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 16);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 48);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 64);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 96);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 80);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 112);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 128);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 160);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 144);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 176);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 192);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 224);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
             ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 208);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 240);
             o0 += 144;
         }
@@ -3204,61 +3213,61 @@ final class VectorKernels implements DotKernels {
             ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
             ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
             ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0)).intoArray(w, wo + i + 0);
             ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2)).intoArray(w, wo + i + 32);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4)).intoArray(w, wo + i + 64);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6)).intoArray(w, wo + i + 96);
             a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
             ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1)).intoArray(w, wo + i + 16);
             ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3)).intoArray(w, wo + i + 48);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5)).intoArray(w, wo + i + 80);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7)).intoArray(w, wo + i + 112);
             a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
             ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8)).intoArray(w, wo + i + 128);
             ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10)).intoArray(w, wo + i + 160);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12)).intoArray(w, wo + i + 192);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14)).intoArray(w, wo + i + 224);
             a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
             g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
             h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
             ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9)).intoArray(w, wo + i + 144);
             ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11)).intoArray(w, wo + i + 176);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13)).intoArray(w, wo + i + 208);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15)).intoArray(w, wo + i + 240);
             o0 += 210;
         }
