@@ -1184,13 +1184,14 @@ final class VectorKernels implements DotKernels {
                     FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
                     FloatVector wh = (FloatVector) hi.convertShape(B2F, F, p);
                     int xi = x0 + i + j + p * L;
-                    sa = wl.fma(FloatVector.fromArray(F, x, xi), sa);
+                    boolean first = j == 0 && p == 0;
+                    sa = first ? wl.mul(FloatVector.fromArray(F, x, xi)) : wl.fma(FloatVector.fromArray(F, x, xi), sa);
                     sa = wh.fma(FloatVector.fromArray(F, x, xi + 16), sa);
-                    sb = wl.fma(FloatVector.fromArray(F, x, xi + xs), sb);
+                    sb = first ? wl.mul(FloatVector.fromArray(F, x, xi + xs)) : wl.fma(FloatVector.fromArray(F, x, xi + xs), sb);
                     sb = wh.fma(FloatVector.fromArray(F, x, xi + xs + 16), sb);
-                    sc = wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
+                    sc = first ? wl.mul(FloatVector.fromArray(F, x, xi + 2 * xs)) : wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
                     sc = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 16), sc);
-                    sd = wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
+                    sd = first ? wl.mul(FloatVector.fromArray(F, x, xi + 3 * xs)) : wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
                     sd = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 16), sd);
                 }
             }
@@ -1382,7 +1383,10 @@ final class VectorKernels implements DotKernels {
                 ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                         .sub((byte) 8);
                 for (int p = 0; p < PARTS; p++) {
-                    s = ((FloatVector) lo.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
+                    FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
+                    FloatVector xl = FloatVector.fromArray(F, x, xi + j + p * L);
+                    // the block's first product is a multiply (fma(w, x, 0) up to the sign of a zero): see the tiles
+                    s = j == 0 && p == 0 ? wl.mul(xl) : wl.fma(xl, s);
                     s = ((FloatVector) hi.convertShape(B2F, F, p))
                             .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
                 }
@@ -1678,7 +1682,6 @@ final class VectorKernels implements DotKernels {
         FloatVector c15 = FloatVector.zero(F);
         FloatVector c16 = FloatVector.zero(F);
         FloatVector c17 = FloatVector.zero(F);
-        FloatVector zero = FloatVector.zero(F);
         FloatVector x0v;
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
@@ -1694,36 +1697,36 @@ final class VectorKernels implements DotKernels {
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
-            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
-            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
+            c00 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c10);
             x0v = FloatVector.fromArray(F, x, x0 + xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
-            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
-            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
+            c01 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c11);
             x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
-            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
-            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
+            c02 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c12);
             x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
-            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
-            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
+            c03 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c13);
             x0v = FloatVector.fromArray(F, x, x0 + 4 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 4 * xs + i + 16);
-            c04 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c04);
-            c14 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c14);
+            c04 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c04);
+            c14 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c14);
             x0v = FloatVector.fromArray(F, x, x0 + 5 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 5 * xs + i + 16);
-            c05 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c05);
-            c15 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c15);
+            c05 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c05);
+            c15 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c15);
             x0v = FloatVector.fromArray(F, x, x0 + 6 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 6 * xs + i + 16);
-            c06 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c06);
-            c16 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c16);
+            c06 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c06);
+            c16 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c16);
             x0v = FloatVector.fromArray(F, x, x0 + 7 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 7 * xs + i + 16);
-            c07 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c07);
-            c17 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c17);
+            c07 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c07);
+            c17 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c17);
             o0 += 18;
             o1 += 18;
         }
@@ -2108,7 +2111,6 @@ final class VectorKernels implements DotKernels {
         FloatVector c31 = FloatVector.zero(F);
         FloatVector c32 = FloatVector.zero(F);
         FloatVector c33 = FloatVector.zero(F);
-        FloatVector zero = FloatVector.zero(F);
         FloatVector x0v;
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
@@ -2134,28 +2136,28 @@ final class VectorKernels implements DotKernels {
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
-            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
-            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
-            c20 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c20);
-            c30 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c30);
+            c00 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c10);
+            c20 = v2.fma(x1v, u2.mul(x0v)).fma(d2, c20);
+            c30 = v3.fma(x1v, u3.mul(x0v)).fma(d3, c30);
             x0v = FloatVector.fromArray(F, x, x0 + xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + xs + i + 16);
-            c01 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c01);
-            c11 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c11);
-            c21 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c21);
-            c31 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c31);
+            c01 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c01);
+            c11 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c11);
+            c21 = v2.fma(x1v, u2.mul(x0v)).fma(d2, c21);
+            c31 = v3.fma(x1v, u3.mul(x0v)).fma(d3, c31);
             x0v = FloatVector.fromArray(F, x, x0 + 2 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 2 * xs + i + 16);
-            c02 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c02);
-            c12 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c12);
-            c22 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c22);
-            c32 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c32);
+            c02 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c02);
+            c12 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c12);
+            c22 = v2.fma(x1v, u2.mul(x0v)).fma(d2, c22);
+            c32 = v3.fma(x1v, u3.mul(x0v)).fma(d3, c32);
             x0v = FloatVector.fromArray(F, x, x0 + 3 * xs + i);
             x1v = FloatVector.fromArray(F, x, x0 + 3 * xs + i + 16);
-            c03 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c03);
-            c13 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c13);
-            c23 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c23);
-            c33 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c33);
+            c03 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c03);
+            c13 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c13);
+            c23 = v2.fma(x1v, u2.mul(x0v)).fma(d2, c23);
+            c33 = v3.fma(x1v, u3.mul(x0v)).fma(d3, c33);
             o0 += 18;
             o1 += 18;
             o2 += 18;
@@ -2454,7 +2456,6 @@ final class VectorKernels implements DotKernels {
         FloatVector c10 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F);
-        FloatVector zero = FloatVector.zero(F);
         FloatVector x0v;
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
@@ -2480,10 +2481,10 @@ final class VectorKernels implements DotKernels {
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
             x1v = FloatVector.fromArray(F, x, x0 + i + 16);
-            c00 = v0.fma(x1v, u0.fma(x0v, zero)).fma(d0, c00);
-            c10 = v1.fma(x1v, u1.fma(x0v, zero)).fma(d1, c10);
-            c20 = v2.fma(x1v, u2.fma(x0v, zero)).fma(d2, c20);
-            c30 = v3.fma(x1v, u3.fma(x0v, zero)).fma(d3, c30);
+            c00 = v0.fma(x1v, u0.mul(x0v)).fma(d0, c00);
+            c10 = v1.fma(x1v, u1.mul(x0v)).fma(d1, c10);
+            c20 = v2.fma(x1v, u2.mul(x0v)).fma(d2, c20);
+            c30 = v3.fma(x1v, u3.mul(x0v)).fma(d3, c30);
             o0 += 18;
             o1 += 18;
             o2 += 18;
