@@ -669,6 +669,7 @@ final class VectorKernels implements DotKernels {
         // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md). Q6_K's unpacking is
         // long: its larger tiles exceed what C1 can compile, which leaves them interpreted until C2 gets to them.
         // The Q8_0/Q4_0 tiles are written for 512-bit vectors; narrower ones use the 1 x 4 kernels (matmulFour).
+        // Q4_K/Q6_K come here with 512-bit vectors only for fewer than PANEL_MIN_BATCH vectors (else matmulPanel).
         int tr = switch (type) {
             case Q6_K -> 1;
             default -> 2;
