@@ -49,8 +49,6 @@ def fmas(R, T, w, xexpr, acc="c"):
 def ind(lines, n):
     return ["    " * n + l if l else l for l in lines]
 
-TYPES = {}
-
 def q4_k_header(R):
     # per row: d, dmin and the 12 scale bytes of the super-block (bytes 0..7 as a long, 8..11 as an int)
     out = []
@@ -185,6 +183,35 @@ def s_scheme(tname, R, T):
     body += ind(b, 1) + ["}"]
     return body
 
+def q4_k_512_scales(r):
+    # the 8 scales (lanes 0-7: d * sc[j]) and 8 mins (lanes 8-15: -dmin * m[j]) of row r's super-block as one float
+    # vector ds{r}
+    return [
+        f"ByteVector k{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 4, LE);",
+        f"IntVector p{r} = ((IntVector) k{r}.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);",
+        f"IntVector h{r} = ((IntVector) k{r}.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);",
+        f"IntVector sm{r} = p{r}.and(63).blend(p{r}.and(15).or(h{r}), Q4K_SCALES_HI).blend(p{r}.lanewise(LSHR, 4).or(h{r}), Q4K_MINS_HI);",
+        f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o{r})))",
+        f"        .blend(-halfToFloat(seg.get(SHORT_LE, o{r} + 2)), Q4K_MINS));",
+    ]
+
+def q4_k_512_lanes(r, g, suffix):
+    # group g's lane broadcasts (LANE_j): da/db scale its low/high nibbles, na/nb are the negated mins
+    return [
+        f"FloatVector da{suffix} = ds{r}.rearrange(LANE_{2 * g});",
+        f"FloatVector na{suffix} = ds{r}.rearrange(LANE_{8 + 2 * g});",
+        f"FloatVector db{suffix} = ds{r}.rearrange(LANE_{2 * g + 1});",
+        f"FloatVector nb{suffix} = ds{r}.rearrange(LANE_{9 + 2 * g});",
+    ]
+
+def q4_k_512_weights(q, suffix):
+    # the weights of a 16-byte load q: low nibbles (first half of a group, one line), then high nibbles (second
+    # half, two lines)
+    lo = f"((FloatVector) {q}.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{suffix}, na{suffix})"
+    hi = [f"((FloatVector) {q}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)",
+          f"        .convertShape(B2F, F, 0)).fma(db{suffix}, nb{suffix})"]
+    return lo, hi
+
 def q4_k_512(R, T):
     # 512-bit only (L == 16, B = 16 bytes): dotQ4_K's loops unrolled, same operations in the same order per
     # (row, vector). The 8 scales and 8 mins of a super-block are decoded with one pass of int vector operations
@@ -194,18 +221,10 @@ def q4_k_512(R, T):
     body = ["for (int i = 0; i < n; i += 256) {"]
     b = []
     for r in range(R):
-        b.append(f"ByteVector k{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 4, LE);")
-        b.append(f"IntVector p{r} = ((IntVector) k{r}.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);")
-        b.append(f"IntVector h{r} = ((IntVector) k{r}.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);")
-        b.append(f"IntVector sm{r} = p{r}.and(63).blend(p{r}.and(15).or(h{r}), Q4K_SCALES_HI).blend(p{r}.lanewise(LSHR, 4).or(h{r}), Q4K_MINS_HI);")
-        b.append(f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o{r})))")
-        b.append(f"        .blend(-halfToFloat(seg.get(SHORT_LE, o{r} + 2)), Q4K_MINS));")
+        b += q4_k_512_scales(r)
     for g in range(4):
         for r in range(R):
-            b.append(f"FloatVector da{r}{g} = ds{r}.rearrange(LANE_{2 * g});")
-            b.append(f"FloatVector na{r}{g} = ds{r}.rearrange(LANE_{8 + 2 * g});")
-            b.append(f"FloatVector db{r}{g} = ds{r}.rearrange(LANE_{2 * g + 1});")
-            b.append(f"FloatVector nb{r}{g} = ds{r}.rearrange(LANE_{9 + 2 * g});")
+            b += q4_k_512_lanes(r, g, f"{r}{g}")
     for g in range(4):
         for j in (0, 16):
             for r in range(R):
@@ -213,37 +232,51 @@ def q4_k_512(R, T):
                          else f"q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {16 + 32 * g + j}, LE);")
             b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j});")
             for r in range(R):
-                b.append(f"c{r}0 = ((FloatVector) q{r}.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{r}{g}, na{r}{g}).fma(xv, c{r}0);")
+                lo, _ = q4_k_512_weights(f"q{r}", f"{r}{g}")
+                b.append(f"c{r}0 = {lo}.fma(xv, c{r}0);")
             b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j + 32});")
             for r in range(R):
-                b.append(f"e{r}0 = ((FloatVector) q{r}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)")
-                b.append(f"        .convertShape(B2F, F, 0)).fma(db{r}{g}, nb{r}{g}).fma(xv, e{r}0);")
+                _, hi = q4_k_512_weights(f"q{r}", f"{r}{g}")
+                b += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
     for r in range(R):
         b.append(f"o{r} += 144;")
     body += ind(b, 1) + ["}"]
     return body
 
+def q6_k_512_scales(r):
+    # lane j = d * sc[j], the same float product as the loop kernel's scalar one
+    return [f"FloatVector ds{r} = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o{r} + 192, LE).convertShape(B2F, F, 0))",
+            f"        .mul(halfToFloat(seg.get(SHORT_LE, o{r} + 208)));"]
+
+def q6_k_512_loads(r, h, l):
+    # ql bytes l and 32 + l of half h, and qh bytes l of half h (16 each)
+    decl = "ByteVector " if (h, l) == (0, 0) else ""
+    return [f"{decl}a{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {64 * h + l}, LE);",
+            f"{decl}g{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {64 * h + 32 + l}, LE);",
+            f"{decl}h{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {128 + 32 * h + l}, LE);"]
+
+def q6_k_512_weight(r, h, l, k):
+    # the 16 weights at values 128h + l + 32k, as three lines
+    half, nib, hib = Q6K_PARTS[k]
+    j = 8 * h + l // 16 + 2 * k
+    return [f"((FloatVector) {nib.format(s='ag'[half] + str(r))}",
+            f"        .or({hib.format(e='h' + str(r))}).sub((byte) 32)",
+            f"        .convertShape(B2F, F, 0)).mul(ds{r}.rearrange(LANE_{j}))"]
+
 def q6_k_512(R, T):
     # 512-bit only (L == 16, B = 16 bytes): dotQ6_K's loops unrolled; the 16 scales of a super-block are converted
-    # with one vector operation (lane j = d * sc[j], the same float product as the loop kernel's scalar one) and
-    # each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load, conversion and broadcast per
-    # 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
+    # with one vector operation and each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load,
+    # conversion and broadcast per 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
     assert R == 1
     body = ["for (int i = 0; i < n; i += 256) {"]
-    b = []
-    b.append("FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))")
-    b.append("        .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));")
+    b = q6_k_512_scales(0)
     for h in range(2):
         for l in (0, 16):
-            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}a0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + l}, LE);")
-            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}g0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + 32 + l}, LE);")
-            b.append(f"{'ByteVector ' if (h, l) == (0, 0) else ''}h0 = ByteVector.fromMemorySegment(B, seg, o0 + {128 + 32 * h + l}, LE);")
-            for k, (half, nib, hib) in enumerate(Q6K_PARTS):
-                j = 8 * h + l // 16 + 2 * k
+            b += q6_k_512_loads(0, h, l)
+            for k in range(4):
+                w = q6_k_512_weight(0, h, l, k)
                 decl = "FloatVector " if (h, l, k) == (0, 0, 0) else ""
-                b.append(f"{decl}w0 = ((FloatVector) {nib.format(s='ag'[half] + '0')}")
-                b.append(f"        .or({hib.format(e='h0')}).sub((byte) 32)")
-                b.append(f"        .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_{j}));")
+                b += [f"{decl}w0 = {w[0]}", w[1], w[2] + ";"]
                 b += fmas(1, T, "w", f"x0 + i + {128 * h + l + 32 * k}")
     b.append("o0 += 210;")
     body += ind(b, 1) + ["}"]
@@ -259,25 +292,16 @@ GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k
 def unpack_q4_k_512():
     lines = ["static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
     b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
-    sb = []
-    sb.append("ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);")
-    sb.append("IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);")
-    sb.append("IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);")
-    sb.append("IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);")
-    sb.append("FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))")
-    sb.append("        .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));")
+    sb = q4_k_512_scales(0)
     for g in range(4):
-        sb.append(f"FloatVector da{g} = ds0.rearrange(LANE_{2 * g});")
-        sb.append(f"FloatVector na{g} = ds0.rearrange(LANE_{8 + 2 * g});")
-        sb.append(f"FloatVector db{g} = ds0.rearrange(LANE_{2 * g + 1});")
-        sb.append(f"FloatVector nb{g} = ds0.rearrange(LANE_{9 + 2 * g});")
+        sb += q4_k_512_lanes(0, g, str(g))
     for g in range(4):
         for j in (0, 16):
             decl = "ByteVector " if (g, j) == (0, 0) else ""
             sb.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
-            sb.append(f"((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{g}, na{g}).intoArray(w, wo + i + {64 * g + j});")
-            sb.append(f"((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)")
-            sb.append(f"        .convertShape(B2F, F, 0)).fma(db{g}, nb{g}).intoArray(w, wo + i + {64 * g + j + 32});")
+            lo, hi = q4_k_512_weights("q0", str(g))
+            sb.append(f"{lo}.intoArray(w, wo + i + {64 * g + j});")
+            sb += [hi[0], f"{hi[1]}.intoArray(w, wo + i + {64 * g + j + 32});"]
     sb.append("o0 += 144;")
     b += ind(sb, 1) + ["}"]
     lines += ind(b, 1) + ["}"]
@@ -286,20 +310,13 @@ def unpack_q4_k_512():
 def unpack_q6_k_512():
     lines = ["static void unpackQ6_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
     b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
-    sb = []
-    sb.append("FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))")
-    sb.append("        .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));")
+    sb = q6_k_512_scales(0)
     for h in range(2):
         for l in (0, 16):
-            first = (h, l) == (0, 0)
-            sb.append(f"{'ByteVector ' if first else ''}a0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + l}, LE);")
-            sb.append(f"{'ByteVector ' if first else ''}g0 = ByteVector.fromMemorySegment(B, seg, o0 + {64 * h + 32 + l}, LE);")
-            sb.append(f"{'ByteVector ' if first else ''}h0 = ByteVector.fromMemorySegment(B, seg, o0 + {128 + 32 * h + l}, LE);")
-            for k, (half, nib, hib) in enumerate(Q6K_PARTS):
-                j = 8 * h + l // 16 + 2 * k
-                sb.append(f"((FloatVector) {nib.format(s='ag'[half] + '0')}")
-                sb.append(f"        .or({hib.format(e='h0')}).sub((byte) 32)")
-                sb.append(f"        .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_{j})).intoArray(w, wo + i + {128 * h + l + 32 * k});")
+            sb += q6_k_512_loads(0, h, l)
+            for k in range(4):
+                wl = q6_k_512_weight(0, h, l, k)
+                sb += [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {128 * h + l + 32 * k});"]
     sb.append("o0 += 210;")
     b += ind(sb, 1) + ["}"]
     lines += ind(b, 1) + ["}"]

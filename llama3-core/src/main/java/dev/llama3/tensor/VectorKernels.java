@@ -29,8 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * products (prefill, several sessions' decode steps) of Q8_0, Q4_0, Q4_K and Q6_K go through register tiles: a
  * block of R rows is unpacked once and multiplied with T input vectors (2x8 and 4x4 for Q8_0 and Q4_0, 2x4 for Q4_K,
  * 1x4 for Q6_K); with 512-bit vectors Q4_K and Q6_K rows are instead unpacked once per batch into a float panel that
- * float32 tiles then read ({@link #matmulPanel}). F16, BF16 and Q5_K combine one row with four vectors. Everything is written against {@link #F}, the preferred float species, and works for 128-, 256- and
- * 512-bit vectors (4, 8 or 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
+ * float32 tiles then read ({@link #matmulPanel}). F16, BF16 and Q5_K combine one row with four vectors. Everything
+ * is written against {@link #F}, the preferred float species, and works for 128-, 256- and 512-bit vectors (4, 8 or
+ * 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
  * {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
  *
  * <p>Writing style, on purpose: the kernels call the Vector API directly and never through small helper methods
@@ -39,9 +40,10 @@ import jdk.incubator.vector.VectorSpecies;
  * every vector it passes or returns and the kernel runs ten times slower. For the same reason the lane sums at the
  * end are spelled out in each kernel.
  *
- * <p>Numerics: Q8_0, Q4_0 and Q6_K form each weight exactly as ggml dequantizes it ({@code q * d}, one rounding)
- * and Q4_K with one FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q5_0,
- * IQ4_NL and IQ4_XS sum {@code q * x} per block of 32 and apply the block scale once. Activations stay float32 (int8
+ * <p>Numerics: Q6_K forms each weight exactly as ggml dequantizes it ({@code q * d}, one rounding) and Q4_K with one
+ * FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q8_0, Q4_0, Q5_0, IQ4_NL and
+ * IQ4_XS sum {@code q * x} per block of 32 and apply the block scale once (Q4_0's sum starts with a multiply, the
+ * others' with an FMA into zero: the same value up to the sign of a zero). Activations stay float32 (int8
  * activations were measured and did not pay without a dot-product instruction in the Vector API, see
  * docs/performance.md). Determinism: within a type, every kernel (single row, R x 1, R x T) performs the same
  * operations in the same order for each (row, vector) pair, one accumulator per pair, so a vector's result does not
@@ -63,7 +65,7 @@ final class VectorKernels implements DotKernels {
      * Nibble shifts by a count vector, not a constant: for {@code lanewise(LSHR, 4)} on a short vector C2 (JDK 25)
      * emits a shift by a count register that it rebuilds at every use (a scalar move and a port-5 {@code vmovd}),
      * while a count vector stays in a register. Q6_K's single-vector kernel does five shifts per 16 weights: one
-     * thread 8.0 -> 9.1-9.6 Gweights/s with count vectors.
+     * thread 8.0-8.5 -> 10.2-10.3 Gweights/s with count vectors.
      */
     private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, B.vectorShape());
     private static final ShortVector SHIFT2 = ShortVector.broadcast(BS, (short) 2);
@@ -403,7 +405,8 @@ final class VectorKernels implements DotKernels {
                     ByteVector h2 = h.reinterpretAsShorts().lanewise(LSHR, j + 1).reinterpretAsBytes().and((byte) 1)
                             .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector lo = q.and((byte) 0x0F).or(h1);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                            .or(h2);
                     for (int p = 0; p < PARTS; p++) {
                         accLo = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1)
                                 .fma(FloatVector.fromArray(F, x, xg + jj + p * L), accLo);
@@ -1185,15 +1188,15 @@ final class VectorKernels implements DotKernels {
                     FloatVector wl = (FloatVector) lo.convertShape(B2F, F, p);
                     FloatVector wh = (FloatVector) hi.convertShape(B2F, F, p);
                     int xi = x0 + i + j + p * L;
-                    boolean first = j == 0 && p == 0;
-                    sa = first ? wl.mul(FloatVector.fromArray(F, x, xi)) : wl.fma(FloatVector.fromArray(F, x, xi), sa);
-                    sa = wh.fma(FloatVector.fromArray(F, x, xi + 16), sa);
-                    sb = first ? wl.mul(FloatVector.fromArray(F, x, xi + xs)) : wl.fma(FloatVector.fromArray(F, x, xi + xs), sb);
-                    sb = wh.fma(FloatVector.fromArray(F, x, xi + xs + 16), sb);
-                    sc = first ? wl.mul(FloatVector.fromArray(F, x, xi + 2 * xs)) : wl.fma(FloatVector.fromArray(F, x, xi + 2 * xs), sc);
-                    sc = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 16), sc);
-                    sd = first ? wl.mul(FloatVector.fromArray(F, x, xi + 3 * xs)) : wl.fma(FloatVector.fromArray(F, x, xi + 3 * xs), sd);
-                    sd = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 16), sd);
+                    FloatVector xa = FloatVector.fromArray(F, x, xi);
+                    FloatVector xb = FloatVector.fromArray(F, x, xi + xs);
+                    FloatVector xc = FloatVector.fromArray(F, x, xi + 2 * xs);
+                    FloatVector xd = FloatVector.fromArray(F, x, xi + 3 * xs);
+                    boolean first = j == 0 && p == 0; // as dotQ4_0: the block's first product is a multiply
+                    sa = wh.fma(FloatVector.fromArray(F, x, xi + 16), first ? wl.mul(xa) : wl.fma(xa, sa));
+                    sb = wh.fma(FloatVector.fromArray(F, x, xi + xs + 16), first ? wl.mul(xb) : wl.fma(xb, sb));
+                    sc = wh.fma(FloatVector.fromArray(F, x, xi + 2 * xs + 16), first ? wl.mul(xc) : wl.fma(xc, sc));
+                    sd = wh.fma(FloatVector.fromArray(F, x, xi + 3 * xs + 16), first ? wl.mul(xd) : wl.fma(xd, sd));
                 }
             }
             FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
@@ -1287,7 +1290,8 @@ final class VectorKernels implements DotKernels {
                     ByteVector h2 = h.reinterpretAsShorts().lanewise(LSHR, j + 1).reinterpretAsBytes().and((byte) 1)
                             .reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes();
                     ByteVector lo = q.and((byte) 0x0F).or(h1);
-                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F).or(h2);
+                    ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                            .or(h2);
                     for (int p = 0; p < PARTS; p++) {
                         FloatVector wl = ((FloatVector) lo.convertShape(B2F, F, p)).fma(vd1, vm1);
                         FloatVector wh = ((FloatVector) hi.convertShape(B2F, F, p)).fma(vd2, vm2);
