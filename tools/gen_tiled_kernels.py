@@ -442,7 +442,8 @@ def main():
     a = text.index(START)
     a = text.index("\n\n", a) + 2  # keep the marker's comment block
     b = text.index(END)
-    open(path, "w").write(text[:a] + section() + text[b:])
+    new_text = text[:a] + section() + text[b:]  # before opening: a failing generator leaves the file as it was
+    open(path, "w").write(new_text)
 
 
 if __name__ == "__main__":
