@@ -212,36 +212,31 @@ def q4_k_512_weights(q, suffix):
           f"        .convertShape(B2F, F, 0)).fma(db{suffix}, nb{suffix})"]
     return lo, hi
 
+def q4_k_512_super_block(emit):
+    # one super-block of a single row: scales, lane broadcasts, then for each 16-byte load q0 (values 64g + j and
+    # 64g + j + 32) the lines emit(lo, hi, 64g + j) makes of its low- and high-nibble weights
+    b = q4_k_512_scales(0)
+    for g in range(4):
+        b += q4_k_512_lanes(0, g, f"0{g}")
+    for g in range(4):
+        for j in (0, 16):
+            decl = "ByteVector " if (g, j) == (0, 0) else ""
+            b.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
+            lo, hi = q4_k_512_weights("q0", f"0{g}")
+            b += emit(lo, hi, 64 * g + j)
+    b.append("o0 += 144;")
+    return b
+
 def q4_k_512(R, T):
     # 512-bit only (L == 16, B = 16 bytes): dotQ4_K's loops unrolled, same operations in the same order per
     # (row, vector). The 8 scales and 8 mins of a super-block are decoded with one pass of int vector operations
     # (lanes 0-7: d * sc[j], lanes 8-15: -dmin * m[j], the same floats as the scalar decoding of the loop kernels)
     # and broadcast lane by lane (LANE_j), instead of some forty scalar operations per 64 weights.
-    assert T == 1
-    body = ["for (int i = 0; i < n; i += 256) {"]
-    b = []
-    for r in range(R):
-        b += q4_k_512_scales(r)
-    for g in range(4):
-        for r in range(R):
-            b += q4_k_512_lanes(r, g, f"{r}{g}")
-    for g in range(4):
-        for j in (0, 16):
-            for r in range(R):
-                b.append(f"ByteVector q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {16 + 32 * g + j}, LE);" if (g, j) == (0, 0)
-                         else f"q{r} = ByteVector.fromMemorySegment(B, seg, o{r} + {16 + 32 * g + j}, LE);")
-            b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j});")
-            for r in range(R):
-                lo, _ = q4_k_512_weights(f"q{r}", f"{r}{g}")
-                b.append(f"c{r}0 = {lo}.fma(xv, c{r}0);")
-            b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {64 * g + j + 32});")
-            for r in range(R):
-                _, hi = q4_k_512_weights(f"q{r}", f"{r}{g}")
-                b += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
-    for r in range(R):
-        b.append(f"o{r} += 144;")
-    body += ind(b, 1) + ["}"]
-    return body
+    assert R == 1 and T == 1
+    def fma(lo, hi, v):
+        return [f"xv = FloatVector.fromArray(F, x, x0 + i + {v});", f"c00 = {lo}.fma(xv, c00);",
+                f"xv = FloatVector.fromArray(F, x, x0 + i + {v + 32});", f"e00 = {hi[0]}", f"{hi[1]}.fma(xv, e00);"]
+    return ["for (int i = 0; i < n; i += 256) {"] + ind(q4_k_512_super_block(fma), 1) + ["}"]
 
 def q6_k_512_scales(r):
     # lane j = d * sc[j], the same float product as the loop kernel's scalar one
@@ -263,24 +258,27 @@ def q6_k_512_weight(r, h, l, k):
             f"        .or({hib.format(e='h' + str(r))}).sub((byte) 32)",
             f"        .convertShape(B2F, F, 0)).mul(ds{r}.rearrange(LANE_{j}))"]
 
-def q6_k_512(R, T):
-    # 512-bit only (L == 16, B = 16 bytes): dotQ6_K's loops unrolled; the 16 scales of a super-block are converted
-    # with one vector operation and each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load,
-    # conversion and broadcast per 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
-    assert R == 1
-    body = ["for (int i = 0; i < n; i += 256) {"]
+def q6_k_512_super_block(emit):
+    # one super-block of a single row: scales, then for each 16 values 128h + l + 32k the lines emit(w, v) makes of
+    # their weight expression w (three lines) at value offset v
     b = q6_k_512_scales(0)
     for h in range(2):
         for l in (0, 16):
             b += q6_k_512_loads(0, h, l)
             for k in range(4):
-                w = q6_k_512_weight(0, h, l, k)
-                decl = "FloatVector " if (h, l, k) == (0, 0, 0) else ""
-                b += [f"{decl}w0 = {w[0]}", w[1], w[2] + ";"]
-                b += fmas(1, T, "w", f"x0 + i + {128 * h + l + 32 * k}")
+                b += emit(q6_k_512_weight(0, h, l, k), 128 * h + l + 32 * k)
     b.append("o0 += 210;")
-    body += ind(b, 1) + ["}"]
-    return body
+    return b
+
+def q6_k_512(R, T):
+    # 512-bit only (L == 16, B = 16 bytes): dotQ6_K's loops unrolled; the 16 scales of a super-block are converted
+    # with one vector operation and each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load,
+    # conversion and broadcast per 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
+    assert R == 1
+    def fma(w, v):
+        decl = "FloatVector " if v == 0 else ""
+        return [f"{decl}w0 = {w[0]}", w[1], w[2] + ";"] + fmas(1, T, "w", f"x0 + i + {v}")
+    return ["for (int i = 0; i < n; i += 256) {"] + ind(q6_k_512_super_block(fma), 1) + ["}"]
 
 GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k_512}
 
@@ -289,38 +287,21 @@ GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k
 # for each (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the
 # unpacking.
 
-def unpack_q4_k_512():
-    lines = ["static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
-    b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
-    sb = q4_k_512_scales(0)
-    for g in range(4):
-        sb += q4_k_512_lanes(0, g, str(g))
-    for g in range(4):
-        for j in (0, 16):
-            decl = "ByteVector " if (g, j) == (0, 0) else ""
-            sb.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
-            lo, hi = q4_k_512_weights("q0", str(g))
-            sb.append(f"{lo}.intoArray(w, wo + i + {64 * g + j});")
-            sb += [hi[0], f"{hi[1]}.intoArray(w, wo + i + {64 * g + j + 32});"]
-    sb.append("o0 += 144;")
-    b += ind(sb, 1) + ["}"]
+def unpack_kernel(tname, super_block):
+    lines = [f"static void unpack{tname}512(MemorySegment seg, long off, int n, float[] w, int wo) {{"]
+    b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"] + ind(super_block, 1) + ["}"]
     lines += ind(b, 1) + ["}"]
     return ind(lines, 1)
 
+def unpack_q4_k_512():
+    def store(lo, hi, v):
+        return [f"{lo}.intoArray(w, wo + i + {v});", hi[0], f"{hi[1]}.intoArray(w, wo + i + {v + 32});"]
+    return unpack_kernel("Q4_K", q4_k_512_super_block(store))
+
 def unpack_q6_k_512():
-    lines = ["static void unpackQ6_K512(MemorySegment seg, long off, int n, float[] w, int wo) {"]
-    b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"]
-    sb = q6_k_512_scales(0)
-    for h in range(2):
-        for l in (0, 16):
-            sb += q6_k_512_loads(0, h, l)
-            for k in range(4):
-                wl = q6_k_512_weight(0, h, l, k)
-                sb += [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {128 * h + l + 32 * k});"]
-    sb.append("o0 += 210;")
-    b += ind(sb, 1) + ["}"]
-    lines += ind(b, 1) + ["}"]
-    return ind(lines, 1)
+    def store(wl, v):
+        return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {v});"]
+    return unpack_kernel("Q6_K", q6_k_512_super_block(store))
 
 def panel_kernel(tname, R, T):
     # rows w[wo + r*ws ..] (floats) times vectors x[x0 + t*xs ..] -> out[o + t*os + r]

@@ -3158,54 +3158,54 @@ final class VectorKernels implements DotKernels {
             IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
                     .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));
-            FloatVector da0 = ds0.rearrange(LANE_0);
-            FloatVector na0 = ds0.rearrange(LANE_8);
-            FloatVector db0 = ds0.rearrange(LANE_1);
-            FloatVector nb0 = ds0.rearrange(LANE_9);
-            FloatVector da1 = ds0.rearrange(LANE_2);
-            FloatVector na1 = ds0.rearrange(LANE_10);
-            FloatVector db1 = ds0.rearrange(LANE_3);
-            FloatVector nb1 = ds0.rearrange(LANE_11);
-            FloatVector da2 = ds0.rearrange(LANE_4);
-            FloatVector na2 = ds0.rearrange(LANE_12);
-            FloatVector db2 = ds0.rearrange(LANE_5);
-            FloatVector nb2 = ds0.rearrange(LANE_13);
-            FloatVector da3 = ds0.rearrange(LANE_6);
-            FloatVector na3 = ds0.rearrange(LANE_14);
-            FloatVector db3 = ds0.rearrange(LANE_7);
-            FloatVector nb3 = ds0.rearrange(LANE_15);
+            FloatVector da00 = ds0.rearrange(LANE_0);
+            FloatVector na00 = ds0.rearrange(LANE_8);
+            FloatVector db00 = ds0.rearrange(LANE_1);
+            FloatVector nb00 = ds0.rearrange(LANE_9);
+            FloatVector da01 = ds0.rearrange(LANE_2);
+            FloatVector na01 = ds0.rearrange(LANE_10);
+            FloatVector db01 = ds0.rearrange(LANE_3);
+            FloatVector nb01 = ds0.rearrange(LANE_11);
+            FloatVector da02 = ds0.rearrange(LANE_4);
+            FloatVector na02 = ds0.rearrange(LANE_12);
+            FloatVector db02 = ds0.rearrange(LANE_5);
+            FloatVector nb02 = ds0.rearrange(LANE_13);
+            FloatVector da03 = ds0.rearrange(LANE_6);
+            FloatVector na03 = ds0.rearrange(LANE_14);
+            FloatVector db03 = ds0.rearrange(LANE_7);
+            FloatVector nb03 = ds0.rearrange(LANE_15);
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 0);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).intoArray(w, wo + i + 0);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 32);
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).intoArray(w, wo + i + 32);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da0, na0).intoArray(w, wo + i + 16);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).intoArray(w, wo + i + 16);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db0, nb0).intoArray(w, wo + i + 48);
+                    .convertShape(B2F, F, 0)).fma(db00, nb00).intoArray(w, wo + i + 48);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 64);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).intoArray(w, wo + i + 64);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 96);
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).intoArray(w, wo + i + 96);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da1, na1).intoArray(w, wo + i + 80);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).intoArray(w, wo + i + 80);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db1, nb1).intoArray(w, wo + i + 112);
+                    .convertShape(B2F, F, 0)).fma(db01, nb01).intoArray(w, wo + i + 112);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 128);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).intoArray(w, wo + i + 128);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 160);
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).intoArray(w, wo + i + 160);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da2, na2).intoArray(w, wo + i + 144);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).intoArray(w, wo + i + 144);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db2, nb2).intoArray(w, wo + i + 176);
+                    .convertShape(B2F, F, 0)).fma(db02, nb02).intoArray(w, wo + i + 176);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 192);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).intoArray(w, wo + i + 192);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 224);
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).intoArray(w, wo + i + 224);
             q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da3, na3).intoArray(w, wo + i + 208);
+            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).intoArray(w, wo + i + 208);
             ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db3, nb3).intoArray(w, wo + i + 240);
+                    .convertShape(B2F, F, 0)).fma(db03, nb03).intoArray(w, wo + i + 240);
             o0 += 144;
         }
     }
