@@ -342,6 +342,36 @@ def panel_kernel(tname, R, T):
 
 PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
 
+# ---- prompt panels (512-bit only): the prompt path of Q8_0 and Q4_0 (VectorKernels.matmulPromptRows). Rows are
+# unpacked to their dequantized float32 weights (w = q * d, ggml's values), and every (row, vector) pair is one
+# accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in column order, then the lane sum. This is
+# not dotQ8_0/dotQ4_0's order (per-block sums), so decode keeps those; the prompt path gives every vector this
+# order whatever the batch (dequantizedDotQ8_0/Q4_0 form the same weights from the quantized row directly).
+
+def prompt_panel_kernel(R, T):
+    lines = [f"static void mmPrompt{R}x{T}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
+             f"        float[] out, int o, int os) {{"]
+    b = []
+    for r in range(R):
+        for t in range(T):
+            b.append(f"FloatVector c{r}{t} = FloatVector.zero(F);")
+    b.append("FloatVector xv;")
+    b.append("for (int i = 0; i < n; i += 16) {")
+    ib = []
+    for r in range(R):
+        wi = "wo + i" if r == 0 else ("wo + ws + i" if r == 1 else f"wo + {r} * ws + i")
+        ib.append(f"FloatVector w{r} = FloatVector.fromArray(F, w, {wi});")
+    ib += fmas(R, T, "w", "x0 + i")
+    b += ind(ib, 1) + ["}"]
+    for t in range(T):
+        for r in range(R):
+            ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+            b += reduce_store(f"c{r}{t}", f"out[{ox}] = {{}};")
+    lines += ind(b, 1) + ["}"]
+    return ind(lines, 1)
+
+PROMPT_SPECS = [(4, 4)]
+
 
 def kernel(tname, R, T):
     scheme_s = tname.endswith("S")
@@ -410,6 +440,8 @@ def section():
     out += unpack_q4_k_512() + [""] + unpack_q6_k_512() + [""]
     for t, r, tt in PANEL_SPECS:
         out += panel_kernel(t, r, tt) + [""]
+    for r, tt in PROMPT_SPECS:
+        out += prompt_panel_kernel(r, tt) + [""]
     return "\n".join(out)
 
 

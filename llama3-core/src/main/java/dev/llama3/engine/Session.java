@@ -169,7 +169,9 @@ public final class Session implements AutoCloseable {
 
     /**
      * Appends tokens to the context and returns the logits after the last one (a view that the next call
-     * overwrites; copy it to keep it).
+     * overwrites; copy it to keep it). The tokens are evaluated as a prompt, in chunks of the engine's batch size:
+     * splitting a prompt over several calls gives bit for bit what one call gives. (Tokens that {@link #generate}
+     * samples are decode steps, which may differ from a prompt evaluation of the same token in the last bits.)
      */
     public float[] evaluate(int[] ids) {
         enter();
@@ -196,10 +198,8 @@ public final class Session implements AutoCloseable {
     private void prefill(int[] ids, float[] out, boolean allPositions) {
         engine.ensureOpen();
         checkTokens(ids);
-        if (ids.length == 1 && !allPositions) {
-            step(ids[0]);
-            return;
-        }
+        // Always the prompt path, even for one token: prompt and decode products may differ in the last bits (see
+        // WeightMatrix.matmulPrompt), and evaluating a prompt in any split must give what evaluating it whole gives.
         prefillJob.tokens = ids;
         prefillJob.logits = out;
         prefillJob.allPositions = allPositions;

@@ -92,7 +92,7 @@ public final class LlamaModel {
             }
             LogitRows rows = logits == null ? LogitRows.NONE
                     : allPositions ? LogitRows.ALL : last ? LogitRows.LAST : LogitRows.NONE;
-            forwardBatch(pool, s, n, logits, allPositions ? logitsOffset + done * vocab : 0, rows);
+            forwardBatch(pool, s, n, logits, allPositions ? logitsOffset + done * vocab : 0, rows, true);
             cache.setLength(cache.length() + n);
             done += n;
         }
@@ -128,7 +128,7 @@ public final class LlamaModel {
             s.positions[b] = caches[b].length();
             s.tokens[b] = tokens[b];
         }
-        forwardBatch(pool, s, n, logits, 0, LogitRows.ALL);
+        forwardBatch(pool, s, n, logits, 0, LogitRows.ALL, false);
         for (int b = 0; b < n; b++) {
             caches[b].setLength(caches[b].length() + 1);
         }
@@ -149,8 +149,12 @@ public final class LlamaModel {
      * One pass over {@code n} batch entries described by {@code s.tokens}, {@code s.caches} and {@code s.positions}.
      * Every entry's key and value are written to its cache before attention, so entries of the same sequence at
      * consecutive positions see each other causally.
+     *
+     * @param prompt whether the entries are prompt tokens: their products go through
+     *     {@link WeightMatrix#matmulPrompt}, decode steps through {@link WeightMatrix#matmul}
      */
-    private void forwardBatch(ComputePool pool, ForwardState s, int n, float[] logits, int logitsOffset, LogitRows rows) {
+    private void forwardBatch(ComputePool pool, ForwardState s, int n, float[] logits, int logitsOffset, LogitRows rows,
+                              boolean prompt) {
         LlamaConfig c = config;
         int dim = c.embeddingLength();
         int kvDim = c.kvDim();
@@ -166,9 +170,9 @@ public final class LlamaModel {
         for (int l = 0; l < layers.size(); l++) {
             LlamaWeights.Layer layer = layers.get(l);
             rmsNormRows(s.xb, s.x, layer.attentionNorm(), n, dim, c.rmsEps());
-            layer.wq().matmul(pool, s.xb, n, s.q);
-            layer.wk().matmul(pool, s.xb, n, s.k);
-            layer.wv().matmul(pool, s.xb, n, s.v);
+            multiply(layer.wq(), pool, s.xb, n, s.q, prompt);
+            multiply(layer.wk(), pool, s.xb, n, s.k, prompt);
+            multiply(layer.wv(), pool, s.xb, n, s.v, prompt);
 
             for (int b = 0; b < n; b++) {
                 rope.apply(s.q, b * dim, c.headCount(), s.cos, s.sin, b * pairs);
@@ -177,14 +181,14 @@ public final class LlamaModel {
             }
             attention(pool, s, l, n);
 
-            layer.wo().matmul(pool, s.xb2, n, s.xb);
+            multiply(layer.wo(), pool, s.xb2, n, s.xb, prompt);
             add(s.x, s.xb, n * dim);
 
             rmsNormRows(s.xb, s.x, layer.ffnNorm(), n, dim, c.rmsEps());
-            layer.ffnGate().matmul(pool, s.xb, n, s.hb);
-            layer.ffnUp().matmul(pool, s.xb, n, s.hb2);
+            multiply(layer.ffnGate(), pool, s.xb, n, s.hb, prompt);
+            multiply(layer.ffnUp(), pool, s.xb, n, s.hb2, prompt);
             swiglu(s.hb, s.hb2, n * ff);
-            layer.ffnDown().matmul(pool, s.hb, n, s.xb);
+            multiply(layer.ffnDown(), pool, s.hb, n, s.xb, prompt);
             add(s.x, s.xb, n * dim);
         }
 
@@ -192,20 +196,28 @@ public final class LlamaModel {
             WeightMatrix out = weights.output();
             if (rows == LogitRows.LAST) {
                 rmsNorm(s.xb, 0, s.x, (n - 1) * dim, weights.outputNorm(), dim, c.rmsEps());
-                out.matmul(pool, s.xb, 1, logits);
+                multiply(out, pool, s.xb, 1, logits, prompt);
             } else {
                 rmsNormRows(s.xb, s.x, weights.outputNorm(), n, dim, c.rmsEps());
                 if (logitsOffset == 0) {
-                    out.matmul(pool, s.xb, n, logits);
+                    multiply(out, pool, s.xb, n, logits, prompt);
                 } else {
                     // later prompt chunks: one row at a time into the scratch row, then copied into place
                     for (int b = 0; b < n; b++) {
                         System.arraycopy(s.xb, b * dim, s.xb2, 0, dim);
-                        out.matmul(pool, s.xb2, 1, s.logitsRow);
+                        multiply(out, pool, s.xb2, 1, s.logitsRow, prompt);
                         System.arraycopy(s.logitsRow, 0, logits, logitsOffset + b * c.vocabSize(), c.vocabSize());
                     }
                 }
             }
+        }
+    }
+
+    private static void multiply(WeightMatrix m, ComputePool pool, float[] x, int n, float[] out, boolean prompt) {
+        if (prompt) {
+            m.matmulPrompt(pool, x, n, out);
+        } else {
+            m.matmul(pool, x, n, out);
         }
     }
 

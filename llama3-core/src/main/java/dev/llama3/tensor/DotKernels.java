@@ -48,6 +48,18 @@ interface DotKernels {
         }
     }
 
+    /**
+     * As {@link #matmulRows}, for the vectors of a prompt. Every result is the dot product of the row with the
+     * vector accumulated in an order fixed per implementation and type, so it does not depend on the batch, the
+     * vector's place in it or the row range; but it need not be bit-identical to {@link #dot}: an implementation may
+     * use an order that is faster for many vectors and slower for one. Callers must not mix the two for vectors
+     * that have to agree (the sessions of one decode batch).
+     */
+    default void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+    }
+
     /** Rows per tile: about 64 KiB of weights (at least one row). */
     static int rowTile(long rowBytes) {
         return (int) Math.max(1, Math.min(256, (64 << 10) / rowBytes));

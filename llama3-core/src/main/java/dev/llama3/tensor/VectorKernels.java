@@ -767,6 +767,133 @@ final class VectorKernels implements DotKernels {
         }
     }
 
+    // ---------------------------------------------------------------- prompt products
+    //
+    // A prompt's vectors only have to agree with each other, not with decode (see DotKernels.matmulPromptRows). For
+    // Q8_0 and Q4_0 with 512-bit vectors the prompt path multiplies dequantized weights: w = q * d (ggml's value) and
+    // one accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order, two FMAs per pair and
+    // 32-value block instead of the decode kernels' three (per-block sum, then the scale). Rows are unpacked once
+    // into a panel of floats that every group of four vectors then meets in a 4 x 4 register tile (mmPrompt4x4);
+    // rows and vectors left over form the same weights from the quantized row (promptDotQ8_0/Q4_0), so every vector
+    // gets the same bits whatever the batch, chunk or row range.
+
+    @Override
+    public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                 int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        if (L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
+            matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        } else {
+            matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        }
+    }
+
+    private static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                          int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        boolean q8 = type == GgmlType.Q8_0;
+        int quads = batch & ~3;
+        if (quads == 0) {
+            for (int r = rowFrom; r < rowTo; r++) {
+                for (int v = 0; v < batch; v++) {
+                    out[v * rows + r] = promptDot(q8, data, r * rowBytes, cols, x, v * cols);
+                }
+            }
+            return;
+        }
+        int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
+        float[] panel = PANELS.get();
+        if (panel.length < panelRows * cols) {
+            panel = new float[panelRows * cols];
+            PANELS.set(panel);
+        }
+        for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
+            int r1 = Math.min(rowTo, r0 + panelRows);
+            int tiled = r0 + ((r1 - r0) & ~3);
+            for (int r = r0; r < tiled; r++) {
+                if (q8) {
+                    unpackQ8_0(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                } else {
+                    unpackQ4_0(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                }
+            }
+            for (int b = 0; b < quads; b += 4) {
+                for (int r = r0; r < tiled; r += 4) {
+                    mmPrompt4x4(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                }
+            }
+            for (int r = r0; r < r1; r++) {
+                long off = r * rowBytes;
+                for (int v = r < tiled ? quads : 0; v < batch; v++) {
+                    out[v * rows + r] = promptDot(q8, data, off, cols, x, v * cols);
+                }
+            }
+        }
+    }
+
+    private static float promptDot(boolean q8, MemorySegment data, long off, int n, float[] x, int xOff) {
+        return q8 ? promptDotQ8_0(data, off, n, x, xOff) : promptDotQ4_0(data, off, n, x, xOff);
+    }
+
+    /** A Q8_0 row's dequantized weights (ggml's {@code q * d}) as float32 (512-bit vectors). */
+    static void unpackQ8_0(MemorySegment seg, long off, int n, float[] w, int wo) {
+        for (int i = 0; i < n; i += 32, off += 34) {
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, off + 18, LE);
+            ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i);
+            ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i + 16);
+        }
+    }
+
+    /** A Q4_0 row's dequantized weights (ggml's {@code (q - 8) * d}) as float32 (512-bit vectors). */
+    static void unpackQ4_0(MemorySegment seg, long off, int n, float[] w, int wo) {
+        for (int i = 0; i < n; i += 32, off += 18) {
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .sub((byte) 8);
+            ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i);
+            ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i + 16);
+        }
+    }
+
+    /** One Q8_0 row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */
+    static float promptDotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, off + 18, LE);
+            acc = ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi), acc);
+            acc = ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + 16), acc);
+        }
+        return sumLanes16(acc);
+    }
+
+    /** One Q4_0 row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */
+    static float promptDotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .sub((byte) 8);
+            acc = ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi), acc);
+            acc = ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + 16), acc);
+        }
+        return sumLanes16(acc);
+    }
+
+    /** The fixed lane-sum tree of every 512-bit kernel. */
+    private static float sumLanes16(FloatVector acc) {
+        acc = acc.add(acc.rearrange(ROT_A));
+        acc = acc.add(acc.rearrange(ROT_B));
+        acc = acc.add(acc.rearrange(ROT_C));
+        acc = acc.add(acc.rearrange(ROT_D));
+        return acc.lane(0);
+    }
+
     /**
      * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} in {@code tr x tt} register tiles (the shapes
      * {@link #matmulTiled} picks), the rows left over one at a time.
@@ -3550,6 +3677,197 @@ final class VectorKernels implements DotKernels {
             c22 = w2.fma(xv, c22);
             c32 = w3.fma(xv, c32);
             xv = FloatVector.fromArray(F, x, x0 + i + 96 + 3 * xs);
+            c03 = w0.fma(xv, c03);
+            c13 = w1.fma(xv, c13);
+            c23 = w2.fma(xv, c23);
+            c33 = w3.fma(xv, c33);
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + 1] = c10.lane(0);
+        c20 = c20.add(c20.rearrange(ROT_A));
+        c20 = c20.add(c20.rearrange(ROT_B));
+        if (L >= 8) {
+            c20 = c20.add(c20.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c20 = c20.add(c20.rearrange(ROT_D));
+        }
+        out[o + 2] = c20.lane(0);
+        c30 = c30.add(c30.rearrange(ROT_A));
+        c30 = c30.add(c30.rearrange(ROT_B));
+        if (L >= 8) {
+            c30 = c30.add(c30.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c30 = c30.add(c30.rearrange(ROT_D));
+        }
+        out[o + 3] = c30.lane(0);
+        c01 = c01.add(c01.rearrange(ROT_A));
+        c01 = c01.add(c01.rearrange(ROT_B));
+        if (L >= 8) {
+            c01 = c01.add(c01.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c01 = c01.add(c01.rearrange(ROT_D));
+        }
+        out[o + os] = c01.lane(0);
+        c11 = c11.add(c11.rearrange(ROT_A));
+        c11 = c11.add(c11.rearrange(ROT_B));
+        if (L >= 8) {
+            c11 = c11.add(c11.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c11 = c11.add(c11.rearrange(ROT_D));
+        }
+        out[o + 1 + os] = c11.lane(0);
+        c21 = c21.add(c21.rearrange(ROT_A));
+        c21 = c21.add(c21.rearrange(ROT_B));
+        if (L >= 8) {
+            c21 = c21.add(c21.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c21 = c21.add(c21.rearrange(ROT_D));
+        }
+        out[o + 2 + os] = c21.lane(0);
+        c31 = c31.add(c31.rearrange(ROT_A));
+        c31 = c31.add(c31.rearrange(ROT_B));
+        if (L >= 8) {
+            c31 = c31.add(c31.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c31 = c31.add(c31.rearrange(ROT_D));
+        }
+        out[o + 3 + os] = c31.lane(0);
+        c02 = c02.add(c02.rearrange(ROT_A));
+        c02 = c02.add(c02.rearrange(ROT_B));
+        if (L >= 8) {
+            c02 = c02.add(c02.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c02 = c02.add(c02.rearrange(ROT_D));
+        }
+        out[o + 2 * os] = c02.lane(0);
+        c12 = c12.add(c12.rearrange(ROT_A));
+        c12 = c12.add(c12.rearrange(ROT_B));
+        if (L >= 8) {
+            c12 = c12.add(c12.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c12 = c12.add(c12.rearrange(ROT_D));
+        }
+        out[o + 1 + 2 * os] = c12.lane(0);
+        c22 = c22.add(c22.rearrange(ROT_A));
+        c22 = c22.add(c22.rearrange(ROT_B));
+        if (L >= 8) {
+            c22 = c22.add(c22.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c22 = c22.add(c22.rearrange(ROT_D));
+        }
+        out[o + 2 + 2 * os] = c22.lane(0);
+        c32 = c32.add(c32.rearrange(ROT_A));
+        c32 = c32.add(c32.rearrange(ROT_B));
+        if (L >= 8) {
+            c32 = c32.add(c32.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c32 = c32.add(c32.rearrange(ROT_D));
+        }
+        out[o + 3 + 2 * os] = c32.lane(0);
+        c03 = c03.add(c03.rearrange(ROT_A));
+        c03 = c03.add(c03.rearrange(ROT_B));
+        if (L >= 8) {
+            c03 = c03.add(c03.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c03 = c03.add(c03.rearrange(ROT_D));
+        }
+        out[o + 3 * os] = c03.lane(0);
+        c13 = c13.add(c13.rearrange(ROT_A));
+        c13 = c13.add(c13.rearrange(ROT_B));
+        if (L >= 8) {
+            c13 = c13.add(c13.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c13 = c13.add(c13.rearrange(ROT_D));
+        }
+        out[o + 1 + 3 * os] = c13.lane(0);
+        c23 = c23.add(c23.rearrange(ROT_A));
+        c23 = c23.add(c23.rearrange(ROT_B));
+        if (L >= 8) {
+            c23 = c23.add(c23.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c23 = c23.add(c23.rearrange(ROT_D));
+        }
+        out[o + 2 + 3 * os] = c23.lane(0);
+        c33 = c33.add(c33.rearrange(ROT_A));
+        c33 = c33.add(c33.rearrange(ROT_B));
+        if (L >= 8) {
+            c33 = c33.add(c33.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c33 = c33.add(c33.rearrange(ROT_D));
+        }
+        out[o + 3 + 3 * os] = c33.lane(0);
+    }
+
+    static void mmPrompt4x4(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,
+            float[] out, int o, int os) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c02 = FloatVector.zero(F);
+        FloatVector c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c12 = FloatVector.zero(F);
+        FloatVector c13 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c22 = FloatVector.zero(F);
+        FloatVector c23 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        FloatVector c32 = FloatVector.zero(F);
+        FloatVector c33 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 16) {
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i);
+            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i);
+            FloatVector w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i);
+            FloatVector w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i);
+            xv = FloatVector.fromArray(F, x, x0 + i);
+            c00 = w0.fma(xv, c00);
+            c10 = w1.fma(xv, c10);
+            c20 = w2.fma(xv, c20);
+            c30 = w3.fma(xv, c30);
+            xv = FloatVector.fromArray(F, x, x0 + i + xs);
+            c01 = w0.fma(xv, c01);
+            c11 = w1.fma(xv, c11);
+            c21 = w2.fma(xv, c21);
+            c31 = w3.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + 2 * xs);
+            c02 = w0.fma(xv, c02);
+            c12 = w1.fma(xv, c12);
+            c22 = w2.fma(xv, c22);
+            c32 = w3.fma(xv, c32);
+            xv = FloatVector.fromArray(F, x, x0 + i + 3 * xs);
             c03 = w0.fma(xv, c03);
             c13 = w1.fma(xv, c13);
             c23 = w2.fma(xv, c23);

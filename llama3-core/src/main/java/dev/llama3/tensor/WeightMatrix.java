@@ -139,6 +139,22 @@ public final class WeightMatrix {
      * bit. {@code x} and {@code out} may be longer than needed and must not overlap.
      */
     public void matmul(ComputePool pool, float[] x, int batch, float[] out) {
+        matmul(pool, x, batch, out, false);
+    }
+
+    /**
+     * As {@link #matmul}, for the vectors of a prompt: each result depends only on the row and the vector (not on
+     * the batch, the vector's place in it or the thread count), but may differ from {@link #dotRow} in the last
+     * bits, because for some types a faster order of the same float32 arithmetic serves many vectors (Q8_0 and
+     * Q4_0 with 512-bit vectors multiply the dequantized weights; see docs/performance.md). A sequence's prompt
+     * tokens go through this method and its decoded tokens through {@link #matmul}, so a session decoding alone and
+     * the same session batched with others still agree bit for bit.
+     */
+    public void matmulPrompt(ComputePool pool, float[] x, int batch, float[] out) {
+        matmul(pool, x, batch, out, true);
+    }
+
+    private void matmul(ComputePool pool, float[] x, int batch, float[] out, boolean prompt) {
         Objects.requireNonNull(pool, "pool");
         if (batch < 0) {
             throw new IllegalArgumentException("batch " + batch + " < 0");
@@ -155,7 +171,11 @@ public final class WeightMatrix {
             return;
         }
         if ((long) rows * cols * batch < PARALLEL_THRESHOLD || pool.threads() == 1) {
-            kernels.matmulRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+            if (prompt) {
+                kernels.matmulPromptRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+            } else {
+                kernels.matmulRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+            }
             return;
         }
         MatmulTask task = TASKS.get();
@@ -163,6 +183,7 @@ public final class WeightMatrix {
             task = new MatmulTask(); // re-entered on this thread (a task calling matmul): do not clobber
         }
         task.matrix = this;
+        task.prompt = prompt;
         task.x = x;
         task.batch = batch;
         task.out = out;
@@ -189,6 +210,7 @@ public final class WeightMatrix {
     /** A reusable (per calling thread) task, so that matmul does not allocate a lambda per call. */
     private static final class MatmulTask implements ComputePool.RangeTask {
         WeightMatrix matrix;
+        boolean prompt;
         float[] x;
         int batch;
         float[] out;
@@ -196,8 +218,13 @@ public final class WeightMatrix {
         @Override
         public void run(int from, int to) {
             WeightMatrix m = matrix;
-            m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, from * ROW_GROUP,
-                    Math.min(m.rows, to * ROW_GROUP), x, batch, out);
+            int rowFrom = from * ROW_GROUP;
+            int rowTo = Math.min(m.rows, to * ROW_GROUP);
+            if (prompt) {
+                m.kernels.matmulPromptRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out);
+            } else {
+                m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out);
+            }
         }
     }
 }

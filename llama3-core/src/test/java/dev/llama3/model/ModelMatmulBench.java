@@ -19,7 +19,8 @@ import java.util.function.Function;
  * {@code ./mvnw -B -ntp -q install -DskipTests -pl llama3-core}:
  * {@code java --add-modules jdk.incubator.vector
  * -cp "llama3-core/target/classes:llama3-core/target/test-classes:llama3-core/target/lib/*"
- * dev.llama3.model.ModelMatmulBench MODEL.gguf [threads] [batch] [rounds]} (defaults 2 threads, batch 1, 20 rounds).
+ * dev.llama3.model.ModelMatmulBench MODEL.gguf [threads] [batch] [rounds]} (defaults 2 threads, batch 1, 20 rounds;
+ * {@code -Dbench.prompt=true} measures the prompt path, {@link WeightMatrix#matmulPrompt}).
  * This is how the slow down projection (8192-column rows) was found; see docs/performance.md.
  */
 public final class ModelMatmulBench {
@@ -70,7 +71,11 @@ public final class ModelMatmulBench {
                 for (int r = 0; r < rounds; r++) {
                     long t0 = System.nanoTime();
                     for (WeightMatrix m : ms) {
-                        m.matmul(pool, x, batch, out);
+                        if (Boolean.getBoolean("bench.prompt")) {
+                            m.matmulPrompt(pool, x, batch, out);
+                        } else {
+                            m.matmul(pool, x, batch, out);
+                        }
                     }
                     best = Math.min(best, System.nanoTime() - t0);
                 }

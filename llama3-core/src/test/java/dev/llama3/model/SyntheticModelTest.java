@@ -60,7 +60,9 @@ class SyntheticModelTest {
     /**
      * Judged by the exact float64 reference (for an F16 cache to the bound of binary16 storage,
      * {@link #F16_CACHE_VS_EXACT}) and, for an F16 cache, also by a float64 reference that attends over the
-     * engine's stored binary16 keys and values, to the float32 engine bound.
+     * engine's stored binary16 keys and values, to the float32 engine bound. The prompt evaluated token by token
+     * must match the batched evaluation; the same tokens as decode steps (the path of generated tokens, whose
+     * products may differ from a prompt's in the last bits) must meet the exact reference's bound too.
      */
     @ParameterizedTest
     @MethodSource("formatsAndCacheTypes")
@@ -71,6 +73,7 @@ class SyntheticModelTest {
                 Session batched = engine.newSession();
                 Session stepwise = engine.newSession();
                 KvCache ownCache = new KvCache(engine.config(), prompt.length, cacheType);
+                KvCache decodeCache = new KvCache(engine.config(), prompt.length, cacheType);
                 ComputePool pool = new ComputePool(2)) {
             int vocab = engine.config().vocabSize();
             float[] all = batched.evaluateAll(prompt);
@@ -80,6 +83,10 @@ class SyntheticModelTest {
             engine.model().forward(pool, new ForwardState(engine.config(), 5, prompt.length, 2), ownCache, prompt, 0,
                     prompt.length, direct, true);
             assertThat(direct).as("model.forward vs session").containsExactly(all);
+
+            // the decode path (generated tokens; for some formats other products than a prompt's): token by token
+            ForwardState decodeState = new ForwardState(engine.config(), 1, prompt.length, 2);
+            float[] decoded = new float[vocab];
 
             ReferenceLlama exactReference = new ReferenceLlama(engine.model(), prompt.length);
             ReferenceLlama storedReference = cacheType == KvCacheType.F16
@@ -91,12 +98,16 @@ class SyntheticModelTest {
                 double maxExactDiff = 0;
                 double maxSameCacheDiff = 0;
                 float[] single = stepwise.evaluate(new int[] {prompt[p]});
+                engine.model().forwardSequences(pool, decodeState, new KvCache[] {decodeCache}, new int[] {prompt[p]},
+                        1, decoded);
                 double maxBatchDiff = 0;
+                double maxDecodeDiff = 0;
                 for (int i = 0; i < vocab; i++) {
                     maxAbs = Math.max(maxAbs, Math.abs(exact[i]));
                     maxExactDiff = Math.max(maxExactDiff, Math.abs(all[p * vocab + i] - exact[i]));
                     maxSameCacheDiff = Math.max(maxSameCacheDiff, Math.abs(all[p * vocab + i] - sameCache[i]));
                     maxBatchDiff = Math.max(maxBatchDiff, Math.abs(all[p * vocab + i] - single[i]));
+                    maxDecodeDiff = Math.max(maxDecodeDiff, Math.abs(decoded[i] - exact[i]));
                 }
                 String where = format + " with " + cacheType + " cache, position " + p;
                 assertThat(maxSameCacheDiff / maxAbs).as("%s vs float64 reference over the same cache", where)
@@ -104,6 +115,8 @@ class SyntheticModelTest {
                 assertThat(maxExactDiff / maxAbs).as("%s vs exact float64 reference", where)
                         .isLessThan(cacheType == KvCacheType.F32 ? 1e-4 : F16_CACHE_VS_EXACT);
                 assertThat(maxBatchDiff / maxAbs).as("%s batched vs token-by-token", where).isLessThan(1e-5);
+                assertThat(maxDecodeDiff / maxAbs).as("%s decode steps vs exact float64 reference", where)
+                        .isLessThan(cacheType == KvCacheType.F32 ? 1e-4 : F16_CACHE_VS_EXACT);
             }
         }
     }

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The result for one input vector must not depend on the batch it is part of (its size, its neighbours, its place):
- * a session decoding alone and the same session batched with others get bit-identical logits. Exercised on shapes
+ * a session decoding alone and the same session batched with others get bit-identical logits, and a prompt's tokens get
+ * the same bits whatever chunks the prompt is cut into. Both paths (decode, {@code matmul}; prompt, {@code
+ * matmulPrompt}, which may differ from decode in the last bits) are exercised on shapes
  * that leave remainders everywhere: rows not a multiple of the register tiles, columns not a multiple of 256 (for
  * 32-value blocks), batches 1 to 17, pool splits that do not fall on tile boundaries.
  */
@@ -36,6 +38,31 @@ class BatchIndependenceTest {
         return args.stream();
     }
 
+    /** {@link #cases()} for both paths: decode ({@code matmul}) and prompt ({@code matmulPrompt}). */
+    static Stream<Arguments> pathCases() {
+        return cases().flatMap(a -> Stream.of(false, true).map(prompt -> Arguments.of(a.get()[0], a.get()[1],
+                a.get()[2], prompt ? "prompt" : "decode")));
+    }
+
+    private static void multiply(WeightMatrix w, String path, ComputePool pool, float[] x, int batch, float[] out) {
+        if (path.equals("prompt")) {
+            w.matmulPrompt(pool, x, batch, out);
+        } else {
+            w.matmul(pool, x, batch, out);
+        }
+    }
+
+    /** |sum of |w * x|| over row {@code r} and vector {@code v}: the scale of a dot product's rounding error. */
+    private static double magnitude(WeightMatrix w, int r, float[] x, int v) {
+        float[] row = new float[w.cols()];
+        w.dequantizeRow(r, row, 0);
+        double m = 0;
+        for (int i = 0; i < row.length; i++) {
+            m += Math.abs((double) row[i] * x[v * w.cols() + i]);
+        }
+        return m;
+    }
+
     private static int[] colsFor(GgmlType type) {
         return switch (type.blockSize()) {
             case 1 -> new int[] {35, 544};
@@ -44,9 +71,9 @@ class BatchIndependenceTest {
         };
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
-    void everyVectorGetsTheSameBitsAloneAndInAnyBatch(String impl, GgmlType type, DotKernels kernels) {
+    @ParameterizedTest(name = "{0} {1} {3}")
+    @MethodSource("pathCases")
+    void everyVectorGetsTheSameBitsAloneAndInAnyBatch(String impl, GgmlType type, DotKernels kernels, String path) {
         SplittableRandom random = new SplittableRandom(type.ordinal());
         for (int cols : colsFor(type)) {
             for (int rows : new int[] {1, 3, 6, 13, 37}) {
@@ -57,17 +84,24 @@ class BatchIndependenceTest {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) random.nextGaussian();
                 }
-                // each vector alone (decode)
+                // each vector alone
                 float[] alone = new float[maxBatch * rows];
                 float[] one = new float[rows];
                 float[] single = new float[cols];
                 for (int v = 0; v < maxBatch; v++) {
                     System.arraycopy(x, v * cols, single, 0, cols);
-                    w.matmul(POOL, single, 1, one);
+                    multiply(w, path, POOL, single, 1, one);
                     System.arraycopy(one, 0, alone, v * rows, rows);
                     for (int r = 0; r < rows; r++) {
-                        assertThat(one[r]).as("%s %s %dx%d vector %d row %d: matmul(batch 1) = dotRow", impl, type,
-                                rows, cols, v, r).isEqualTo(w.dotRow(r, x, v * cols));
+                        if (path.equals("decode")) {
+                            assertThat(one[r]).as("%s %s %dx%d vector %d row %d: matmul(batch 1) = dotRow", impl,
+                                    type, rows, cols, v, r).isEqualTo(w.dotRow(r, x, v * cols));
+                        } else {
+                            // the prompt path may add the same float32 products in another order
+                            assertThat((double) one[r]).as("%s %s %dx%d vector %d row %d: matmulPrompt ~ dotRow",
+                                    impl, type, rows, cols, v, r).isCloseTo(w.dotRow(r, x, v * cols),
+                                    org.assertj.core.data.Offset.offset(1e-5 * magnitude(w, r, x, v) + 1e-30));
+                        }
                     }
                 }
                 // every batch size, and every vector at every place: a batch [start, start + batch) of the vectors
@@ -76,15 +110,15 @@ class BatchIndependenceTest {
                         float[] xb = new float[batch * cols];
                         System.arraycopy(x, start * cols, xb, 0, batch * cols);
                         float[] out = new float[batch * rows];
-                        w.matmul(POOL, xb, batch, out);
+                        multiply(w, path, POOL, xb, batch, out);
                         for (int b = 0; b < batch; b++) {
                             for (int r = 0; r < rows; r++) {
                                 float expected = alone[(start + b) * rows + r];
                                 float actual = out[b * rows + r];
                                 if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(actual)) {
-                                    throw new AssertionError(String.format("%s %s %dx%d: vector %d at place %d of a"
-                                            + " batch of %d, row %d: %s alone but %s in the batch", impl, type, rows,
-                                            cols, start + b, b, batch, r, expected, actual));
+                                    throw new AssertionError(String.format("%s %s %s %dx%d: vector %d at place %d"
+                                            + " of a batch of %d, row %d: %s alone but %s in the batch", impl, type,
+                                            path, rows, cols, start + b, b, batch, r, expected, actual));
                                 }
                             }
                         }
@@ -96,6 +130,46 @@ class BatchIndependenceTest {
 
     static Stream<Arguments> kQuantCases() {
         return cases().filter(a -> a.get()[1] == GgmlType.Q4_K || a.get()[1] == GgmlType.Q6_K);
+    }
+
+    static Stream<Arguments> promptPanelCases() {
+        return cases().filter(a -> a.get()[1] == GgmlType.Q8_0 || a.get()[1] == GgmlType.Q4_0);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("promptPanelCases")
+    void promptRowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels) {
+        // The prompt path of Q8_0/Q4_0 unpacks panels of rows (256 KiB of floats: 256 rows of 256 columns, 28 rows
+        // of 2304); one thread gets the whole row range, so it walks several, with rows and vectors left over.
+        SplittableRandom random = new SplittableRandom(5);
+        try (ComputePool one = new ComputePool(1)) {
+            for (int cols : new int[] {256, 2304}) {
+                int rows = cols == 256 ? 517 : 61;
+                WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, 13), rows,
+                        cols, kernels);
+                for (int batch : new int[] {4, 9}) {
+                    float[] x = new float[batch * cols];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    float[] out = new float[batch * rows];
+                    w.matmulPrompt(one, x, batch, out);
+                    float[] single = new float[cols];
+                    float[] alone = new float[rows];
+                    for (int b = 0; b < batch; b++) {
+                        System.arraycopy(x, b * cols, single, 0, cols);
+                        w.matmulPrompt(one, single, 1, alone);
+                        for (int r = 0; r < rows; r++) {
+                            if (Float.floatToRawIntBits(alone[r]) != Float.floatToRawIntBits(out[b * rows + r])) {
+                                throw new AssertionError(String.format("%s %s %dx%d batch %d: vector %d row %d: alone"
+                                        + " %s but in the batch %s", impl, type, rows, cols, batch, b, r, alone[r],
+                                        out[b * rows + r]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -131,9 +205,10 @@ class BatchIndependenceTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
-    void compiledBatchedKernelsGiveTheSameBitsAsTheFirstCall(String impl, GgmlType type, DotKernels kernels) {
+    @ParameterizedTest(name = "{0} {1} {3}")
+    @MethodSource("pathCases")
+    void compiledBatchedKernelsGiveTheSameBitsAsTheFirstCall(String impl, GgmlType type, DotKernels kernels,
+                                                             String path) {
         // Run the batched kernels long enough for the JIT to compile them: interpreted and compiled code must agree.
         int cols = type.blockSize() == 1 ? 64 : 256;
         int rows = 9;
@@ -146,12 +221,12 @@ class BatchIndependenceTest {
             x[i] = (float) random.nextGaussian();
         }
         float[] first = new float[batch * rows];
-        w.matmul(POOL, x, batch, first);
+        multiply(w, path, POOL, x, batch, first);
         float[] again = new float[batch * rows];
         float[] one = new float[rows];
         for (int i = 0; i < 3_000; i++) {
-            w.matmul(POOL, x, batch, again);
-            w.matmul(POOL, x, 1, one);
+            multiply(w, path, POOL, x, batch, again);
+            multiply(w, path, POOL, x, 1, one);
             for (int j = 0; j < again.length; j++) {
                 if (Float.floatToRawIntBits(again[j]) != Float.floatToRawIntBits(first[j])) {
                     throw new AssertionError(type + " call " + i + " output " + j + ": " + again[j] + " != " + first[j]);

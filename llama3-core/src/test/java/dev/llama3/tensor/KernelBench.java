@@ -19,6 +19,8 @@ public final class KernelBench {
     private static final int[] BATCHES = java.util.Arrays.stream(System.getProperty("bench.batches", "1,8,64")
             .split(",")).mapToInt(Integer::parseInt).toArray();
     private static final int ITERATIONS = Integer.getInteger("bench.iterations", 15);
+    /** {@code -Dbench.prompt=true}: the prompt path ({@link WeightMatrix#matmulPrompt}) instead of matmul. */
+    private static final boolean PROMPT = Boolean.getBoolean("bench.prompt");
 
     private KernelBench() {}
 
@@ -27,7 +29,7 @@ public final class KernelBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String[] types = args.length > 2 ? java.util.Arrays.copyOfRange(args, 2, args.length)
                 : new String[] {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K", "IQ4_XS"};
-        System.out.println("kernels: " + Kernels.describe() + ", threads " + threads);
+        System.out.println("kernels: " + Kernels.describe() + ", threads " + threads + (PROMPT ? ", prompt path" : ""));
         int cols = Integer.getInteger("bench.cols", 2048);
         Random rnd = new Random(1);
         float[] xs = new float[cols * java.util.Arrays.stream(BATCHES).max().orElse(1)];
@@ -57,14 +59,14 @@ public final class KernelBench {
                     long best = Long.MAX_VALUE;
                     for (int it = 0; it < ITERATIONS; it++) {
                         long t0 = System.nanoTime();
-                        w.matmul(pool, xs, batch, out);
+                        multiply(w, pool, xs, batch, out);
                         best = Math.min(best, System.nanoTime() - t0);
                     }
                     com.sun.management.ThreadMXBean mx =
                             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
                     long a0 = mx.getTotalThreadAllocatedBytes();
                     for (int it = 0; it < 10; it++) {
-                        w.matmul(pool, xs, batch, out);
+                        multiply(w, pool, xs, batch, out);
                     }
                     long allocated = (mx.getTotalThreadAllocatedBytes() - a0) / 10;
                     double gbs = rows * rowBytes / (best / 1e9) / 1e9;
@@ -73,6 +75,14 @@ public final class KernelBench {
                             allocated);
                 }
             }
+        }
+    }
+
+    private static void multiply(WeightMatrix w, ComputePool pool, float[] x, int batch, float[] out) {
+        if (PROMPT) {
+            w.matmulPrompt(pool, x, batch, out);
+        } else {
+            w.matmul(pool, x, batch, out);
         }
     }
 }
