@@ -96,12 +96,10 @@ final class BenchCommand {
                 if (n <= 0) {
                     continue;
                 }
-                int[] one = new int[1];
                 results.add(measure("tg" + n, 0, n, 1, reps, () -> {
                     session.reset();
                     for (int i = 0; i < n; i++) {
-                        one[0] = random.nextInt(vocab);
-                        session.evaluate(one);
+                        session.decode(random.nextInt(vocab));
                     }
                 }));
                 if (concurrency > 1) {
@@ -182,10 +180,8 @@ final class BenchCommand {
                     SplittableRandom random = new SplittableRandom(1000 + i);
                     threads.add(Thread.ofPlatform().start(() -> {
                         s.reset();
-                        int[] one = new int[1];
                         for (int k = 0; k < n; k++) {
-                            one[0] = random.nextInt(vocab);
-                            s.evaluate(one);
+                                s.decode(random.nextInt(vocab));
                         }
                     }));
                 }

@@ -183,6 +183,29 @@ public final class Session implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Appends one token as a decode step, the way {@link #generate} feeds back the tokens it samples: batched with
+     * the steps of other sessions waiting at the same time, through the decode kernels. For callers that run their
+     * own sampling loop; a prompt, or tokens that are given rather than generated, belong in {@link #evaluate}.
+     * Returns the logits after the token (a view that the next call overwrites; copy it to keep it).
+     *
+     * @throws ContextOverflowException when the context is full
+     */
+    public float[] decode(int token) {
+        enter();
+        try {
+            engine.ensureOpen();
+            checkTokens(new int[] {token});
+            if (cache.length() + 1 > cache.capacity()) {
+                throw new ContextOverflowException(cache.length() + 1, cache.capacity());
+            }
+            step(token);
+        } finally {
+            exit();
+        }
+        return logits;
+    }
+
     /** Appends tokens and returns the logits of every one of them ({@code ids.length * vocab}, position-major). */
     public float[] evaluateAll(int[] ids) {
         float[] all = new float[Math.multiplyExact(ids.length, engine.config().vocabSize())];

@@ -45,6 +45,34 @@ class SessionTest {
     }
 
     @Test
+    void decodeStepsFollowTheGeneratedPathAndStopAtTheEndOfTheContext() throws IOException {
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(1).contextLength(8).build());
+                Session generated = engine.newSession();
+                Session stepped = engine.newSession()) {
+            int[] prompt = {256, 72, 101};
+            GenerationResult r = generated.generate(prompt, new GenerationRequest(SamplingOptions.greedy(), 4,
+                    List.of(), Set.of()), TokenListener.NONE);
+            // the same greedy choices, fed back by hand as decode steps
+            float[] logits = stepped.evaluate(prompt);
+            for (int i = 0; i < r.tokens().length; i++) {
+                int best = 0;
+                for (int t = 1; t < logits.length; t++) {
+                    if (logits[t] > logits[best]) {
+                        best = t;
+                    }
+                }
+                assertThat(best).as("step %d", i).isEqualTo(r.tokens()[i]);
+                logits = stepped.decode(best);
+            }
+            assertThat(stepped.position()).isEqualTo(7);
+            stepped.decode(1);
+            assertThatThrownBy(() -> stepped.decode(1)).isInstanceOf(ContextOverflowException.class);
+            assertThatThrownBy(() -> stepped.decode(100_000)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(stepped.position()).isEqualTo(8);
+        }
+    }
+
+    @Test
     void badTokenIdsAreRefused() throws IOException {
         try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(1).build());
                 Session s = engine.newSession()) {

@@ -167,7 +167,7 @@ class FixtureParityTest {
         }
     }
 
-    /** Greedy steps: the first uses the prompt's logits, each next one feeds the chosen token back alone. */
+    /** Greedy steps: the first uses the prompt's logits, each next one feeds the chosen token back as a decode step. */
     private static List<Integer> greedy(Session session, float[] first, int steps) {
         List<Integer> out = new ArrayList<>();
         float[] logits = first;
@@ -175,7 +175,7 @@ class FixtureParityTest {
             int next = argmax(logits);
             out.add(next);
             if (i + 1 < steps) {
-                logits = session.evaluate(new int[] {next});
+                logits = session.decode(next); // a generated token: the decode path
             }
         }
         return out;
