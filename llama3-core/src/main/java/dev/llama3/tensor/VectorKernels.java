@@ -781,7 +781,13 @@ final class VectorKernels implements DotKernels {
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         if (L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
-            matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            // A prompt's last token alone (its logits) or a prompt of one to three tokens: no panel. (A method of
+            // its own: compiled code of the panel method never meets this case, so it is not deoptimized by it.)
+            if (batch < 4) {
+                promptRowByRow(type == GgmlType.Q8_0, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            } else {
+                matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            }
         } else {
             matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         }
@@ -791,14 +797,6 @@ final class VectorKernels implements DotKernels {
                                           int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         boolean q8 = type == GgmlType.Q8_0;
         int quads = batch & ~3;
-        if (quads == 0) {
-            for (int r = rowFrom; r < rowTo; r++) {
-                for (int v = 0; v < batch; v++) {
-                    out[v * rows + r] = promptDot(q8, data, r * rowBytes, cols, x, v * cols);
-                }
-            }
-            return;
-        }
         int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
         float[] panel = PANELS.get();
         if (panel.length < panelRows * cols) {
@@ -825,6 +823,15 @@ final class VectorKernels implements DotKernels {
                 for (int v = r < tiled ? quads : 0; v < batch; v++) {
                     out[v * rows + r] = promptDot(q8, data, off, cols, x, v * cols);
                 }
+            }
+        }
+    }
+
+    private static void promptRowByRow(boolean q8, MemorySegment data, long rowBytes, int cols, int rows,
+                                       int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            for (int v = 0; v < batch; v++) {
+                out[v * rows + r] = promptDot(q8, data, r * rowBytes, cols, x, v * cols);
             }
         }
     }
