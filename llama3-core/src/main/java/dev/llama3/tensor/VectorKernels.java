@@ -769,25 +769,28 @@ final class VectorKernels implements DotKernels {
 
     // ---------------------------------------------------------------- prompt products
     //
-    // A prompt's vectors only have to agree with each other, not with decode (see DotKernels.matmulPromptRows). For
-    // Q8_0 and Q4_0 with 512-bit vectors the prompt path multiplies dequantized weights: w = q * d (ggml's value) and
-    // one accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order, two FMAs per pair and
-    // 32-value block instead of the decode kernels' three (per-block sum, then the scale). Rows are unpacked once
-    // into a panel of floats that every group of four vectors then meets in a 4 x 4 register tile (mmPrompt4x4);
-    // rows and vectors left over form the same weights from the quantized row (promptDotQ8_0/Q4_0), so every vector
-    // gets the same bits whatever the batch, chunk or row range.
+    // A prompt's vectors only have to agree with each other, not with decode (see DotKernels.matmulPromptRows). With
+    // 512-bit vectors the prompt path of Q8_0, Q4_0, Q4_K and Q6_K multiplies unpacked weights in one plain order: one
+    // accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order. Rows are unpacked once into a
+    // panel of floats (Q8_0/Q4_0: w = q * d, ggml's value; Q4_K/Q6_K: the weights their dot kernels form) that every
+    // group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q8_0/Q4_0 that is two FMAs per pair and
+    // 32-value block instead of the decode kernels' three (per-block sum, then the scale); for Q4_K/Q6_K it drops the
+    // decode order's constraints (two accumulators, Q6_K's piece order) on the tile. Rows and vectors left over go
+    // one pair at a time over the same panel (promptDotPanel), and Q8_0/Q4_0 prompts of one to three vectors form the
+    // same weights from the quantized row (promptDotQ8_0/Q4_0), so every vector gets the same bits whatever the
+    // batch, chunk or row range.
 
     @Override
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        if (L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0)) {
-            // A prompt's last token alone (its logits) or a prompt of one to three tokens: no panel. (A method of
-            // its own: compiled code of the panel method never meets this case, so it is not deoptimized by it.)
-            if (batch < 4) {
-                promptRowByRow(type == GgmlType.Q8_0, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
-            } else {
-                matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
-            }
+        boolean legacy = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
+        if (L == 16 && legacy && batch < 4) {
+            // A prompt's last token alone (its logits) or a prompt of one to three tokens: no panel; the weights are
+            // formed from the quantized row. (A method of its own, so the panel method's compiled code never meets
+            // this case and is not deoptimized by it.)
+            promptRowByRow(type == GgmlType.Q8_0, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        } else if (L == 16 && (legacy || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
+            matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         } else {
             matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         }
@@ -795,7 +798,6 @@ final class VectorKernels implements DotKernels {
 
     private static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                           int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        boolean q8 = type == GgmlType.Q8_0;
         int quads = batch & ~3;
         int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
         float[] panel = PANELS.get();
@@ -806,11 +808,14 @@ final class VectorKernels implements DotKernels {
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);
             int tiled = r0 + ((r1 - r0) & ~3);
-            for (int r = r0; r < tiled; r++) {
-                if (q8) {
-                    unpackQ8_0(data, r * rowBytes, cols, panel, (r - r0) * cols);
-                } else {
-                    unpackQ4_0(data, r * rowBytes, cols, panel, (r - r0) * cols);
+            for (int r = r0; r < r1; r++) {
+                long off = r * rowBytes;
+                int wo = (r - r0) * cols;
+                switch (type) {
+                    case Q8_0 -> unpackQ8_0(data, off, cols, panel, wo);
+                    case Q4_0 -> unpackQ4_0(data, off, cols, panel, wo);
+                    case Q4_K -> unpackQ4_K512(data, off, cols, panel, wo);
+                    default -> unpackQ6_K512(data, off, cols, panel, wo);
                 }
             }
             for (int b = 0; b < quads; b += 4) {
@@ -818,10 +823,10 @@ final class VectorKernels implements DotKernels {
                     mmPrompt4x4(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
                 }
             }
+            // rows left over (every vector) and vectors left over (every row): one pair at a time, same order
             for (int r = r0; r < r1; r++) {
-                long off = r * rowBytes;
                 for (int v = r < tiled ? quads : 0; v < batch; v++) {
-                    out[v * rows + r] = promptDot(q8, data, off, cols, x, v * cols);
+                    out[v * rows + r] = promptDotPanel(panel, (r - r0) * cols, cols, x, v * cols);
                 }
             }
         }
@@ -862,6 +867,15 @@ final class VectorKernels implements DotKernels {
             ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i);
             ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i + 16);
         }
+    }
+
+    /** One unpacked row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */
+    static float promptDotPanel(float[] w, int wo, int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 16) {
+            acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        return sumLanes16(acc);
     }
 
     /** One Q8_0 row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */

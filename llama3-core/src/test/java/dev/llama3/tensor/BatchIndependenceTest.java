@@ -133,14 +133,16 @@ class BatchIndependenceTest {
     }
 
     static Stream<Arguments> promptPanelCases() {
-        return cases().filter(a -> a.get()[1] == GgmlType.Q8_0 || a.get()[1] == GgmlType.Q4_0);
+        return cases().filter(a -> a.get()[1] == GgmlType.Q8_0 || a.get()[1] == GgmlType.Q4_0
+                || a.get()[1] == GgmlType.Q4_K || a.get()[1] == GgmlType.Q6_K);
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("promptPanelCases")
     void promptRowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels) {
-        // The prompt path of Q8_0/Q4_0 unpacks panels of rows (256 KiB of floats: 256 rows of 256 columns, 28 rows
-        // of 2304); one thread gets the whole row range, so it walks several, with rows and vectors left over.
+        // The prompt path of Q8_0, Q4_0, Q4_K and Q6_K unpacks panels of rows (256 KiB of floats: 256 rows of 256
+        // columns, 28 rows of 2304); one thread gets the whole row range, so it walks several, with rows and vectors
+        // left over.
         SplittableRandom random = new SplittableRandom(5);
         try (ComputePool one = new ComputePool(1)) {
             for (int cols : new int[] {256, 2304}) {
