@@ -773,26 +773,27 @@ final class VectorKernels implements DotKernels {
     // ---------------------------------------------------------------- prompt products
     //
     // A prompt's vectors only have to agree with each other, not with decode (see DotKernels.matmulPromptRows). With
-    // 512-bit vectors the prompt path of Q8_0, Q4_0, Q4_K and Q6_K multiplies unpacked weights in one plain order: one
+    // 512-bit vectors the prompt path of Q4_0, Q4_K and Q6_K multiplies unpacked weights in one plain order: one
     // accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order. Rows are unpacked once into a
-    // panel of floats (Q8_0/Q4_0: w = q * d, ggml's value; Q4_K/Q6_K: the weights their dot kernels form) that every
-    // group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q8_0/Q4_0 that is two FMAs per pair and
+    // panel of floats (Q4_0: w = (q - 8) * d, ggml's value; Q4_K/Q6_K: the weights their dot kernels form) that every
+    // group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q4_0 that is two FMAs per pair and
     // 32-value block instead of the decode kernels' three (per-block sum, then the scale); for Q4_K/Q6_K it drops the
     // decode order's constraints (two accumulators, Q6_K's piece order) on the tile. Rows and vectors left over go
-    // one pair at a time over the same panel (promptDotPanel), and Q8_0/Q4_0 prompts of one to three vectors form the
-    // same weights from the quantized row (promptDotQ8_0/Q4_0), so every vector gets the same bits whatever the
-    // batch, chunk or row range.
+    // one pair at a time over the same panel (promptDotPanel), and Q4_0 prompts of one to three vectors form the same
+    // weights from the quantized row (promptDotQ4_0), so every vector gets the same bits whatever the batch, chunk or
+    // row range. Other types' prompts take the decode path (matmulRows).
 
     @Override
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        boolean legacy = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-        if (L == 16 && legacy && batch < 4) {
+        // Q8_0 keeps the decode path: with its prompt on this path (pp512 +5-15 %), C2 compiled the decode kernel
+        // mm8x1Q8_0 a quarter slower in a third of the processes (docs/performance.md).
+        if (L == 16 && type == GgmlType.Q4_0 && batch < 4) {
             // A prompt's last token alone (its logits) or a prompt of one to three tokens: no panel; the weights are
             // formed from the quantized row. (A method of its own, so the panel method's compiled code never meets
             // this case and is not deoptimized by it.)
-            promptRowByRow(type == GgmlType.Q8_0, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
-        } else if (L == 16 && (legacy || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
+            promptRowByRow(data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+        } else if (L == 16 && (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
             matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         } else {
             matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
@@ -815,7 +816,6 @@ final class VectorKernels implements DotKernels {
                 long off = r * rowBytes;
                 int wo = (r - r0) * cols;
                 switch (type) {
-                    case Q8_0 -> unpackQ8_0(data, off, cols, panel, wo);
                     case Q4_0 -> unpackQ4_0(data, off, cols, panel, wo);
                     case Q4_K -> unpackQ4_K512(data, off, cols, panel, wo);
                     default -> unpackQ6_K512(data, off, cols, panel, wo);
@@ -835,27 +835,12 @@ final class VectorKernels implements DotKernels {
         }
     }
 
-    private static void promptRowByRow(boolean q8, MemorySegment data, long rowBytes, int cols, int rows,
-                                       int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+    private static void promptRowByRow(MemorySegment data, long rowBytes, int cols, int rows, int rowFrom, int rowTo,
+                                       float[] x, int batch, float[] out) {
         for (int r = rowFrom; r < rowTo; r++) {
             for (int v = 0; v < batch; v++) {
-                out[v * rows + r] = promptDot(q8, data, r * rowBytes, cols, x, v * cols);
+                out[v * rows + r] = promptDotQ4_0(data, r * rowBytes, cols, x, v * cols);
             }
-        }
-    }
-
-    private static float promptDot(boolean q8, MemorySegment data, long off, int n, float[] x, int xOff) {
-        return q8 ? promptDotQ8_0(data, off, n, x, xOff) : promptDotQ4_0(data, off, n, x, xOff);
-    }
-
-    /** A Q8_0 row's dequantized weights (ggml's {@code q * d}) as float32 (512-bit vectors). */
-    static void unpackQ8_0(MemorySegment seg, long off, int n, float[] w, int wo) {
-        for (int i = 0; i < n; i += 32, off += 34) {
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
-            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
-            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, off + 18, LE);
-            ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i);
-            ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i + 16);
         }
     }
 
@@ -877,19 +862,6 @@ final class VectorKernels implements DotKernels {
         FloatVector acc = FloatVector.zero(F);
         for (int i = 0; i < n; i += 16) {
             acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-        }
-        return sumLanes16(acc);
-    }
-
-    /** One Q8_0 row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */
-    static float promptDotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
-            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
-            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, off + 18, LE);
-            acc = ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi), acc);
-            acc = ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + 16), acc);
         }
         return sumLanes16(acc);
     }
