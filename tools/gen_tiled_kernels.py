@@ -16,6 +16,7 @@ single-vector kernel. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
 vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch).
 After the specs come the float-panel kernels (PANEL_SPECS): unpackQ4_K512/unpackQ6_K512 write a row's weights as
 float32, and mmPanelRxT tiles combine such rows with vectors, per pair in the order of dotQ4_K512/dotQ6_K512.
+Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over such panels, one plain column order per pair.
 """
 import os
 import sys
@@ -342,11 +343,12 @@ def panel_kernel(tname, R, T):
 
 PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
 
-# ---- prompt panels (512-bit only): the prompt path of Q8_0 and Q4_0 (VectorKernels.matmulPromptRows). Rows are
-# unpacked to their dequantized float32 weights (w = q * d, ggml's values), and every (row, vector) pair is one
-# accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in column order, then the lane sum. This is
-# not dotQ8_0/dotQ4_0's order (per-block sums), so decode keeps those; the prompt path gives every vector this
-# order whatever the batch (dequantizedDotQ8_0/Q4_0 form the same weights from the quantized row directly).
+# ---- prompt panels (512-bit only): the prompt path of Q4_0, Q4_K and Q6_K (VectorKernels.matmulPromptRows). Rows
+# are unpacked to float32 weights (Q4_0: ggml's (q - 8) * d; the K-quants: what their dot kernels form), and every
+# (row, vector) pair is one accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in column order, then
+# the lane sum. This is not the decode kernels' order (per-block sums, two accumulators, Q6_K's piece order), so
+# decode keeps those; the prompt path gives every prompt vector this order whatever the batch (promptDotPanel and
+# promptDotQ4_0 do the same for a single pair).
 
 def prompt_panel_kernel(R, T):
     lines = [f"static void mmPrompt{R}x{T}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
