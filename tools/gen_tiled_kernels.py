@@ -304,10 +304,15 @@ def unpack_q6_k_512():
         return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {v});"]
     return unpack_kernel("Q6_K", q6_k_512_super_block(store))
 
+def at(base, offset):
+    return base if offset == 0 else f"{base} + {offset}"
+
 def panel_kernel(tname, R, T):
-    # rows w[wo + r*ws ..] (floats) times vectors x[x0 + t*xs ..] -> out[o + t*os + r]
+    # rows w[wo + r*ws ..] (floats) times vectors x[x0 + t*xs ..] -> out[o + t*os + r]; tname None: the prompt tile
+    # (mmPromptRxT, one accumulator per pair in plain column order), else the order of dotQ4_K512/dotQ6_K512
     two = tname == "Q4_K"
-    lines = [f"static void mmPanel{R}x{T}{tname}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
+    name = f"mmPrompt{R}x{T}" if tname is None else f"mmPanel{R}x{T}{tname}"
+    lines = [f"static void {name}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
              f"        float[] out, int o, int os) {{"]
     b = []
     for r in range(R):
@@ -316,7 +321,10 @@ def panel_kernel(tname, R, T):
             if two:
                 b.append(f"FloatVector e{r}{t} = FloatVector.zero(F);")
     b.append("FloatVector xv;")
-    if two:
+    if tname is None:
+        b.append("for (int i = 0; i < n; i += 16) {")
+        chunks = [(0, "c")]
+    elif two:
         # dotQ4_K512's order: per 64 values, values 0-31 into c, 32-63 into e, ascending
         b.append("for (int i = 0; i < n; i += 64) {")
         chunks = [(0, "c"), (16, "c"), (32, "e"), (48, "e")]
@@ -328,9 +336,9 @@ def panel_kernel(tname, R, T):
     ib = []
     for ci, (co, acc) in enumerate(chunks):
         for r in range(R):
-            wi = f"wo + i + {co}" if r == 0 else (f"wo + ws + i + {co}" if r == 1 else f"wo + {r} * ws + i + {co}")
+            wi = at("wo + i" if r == 0 else ("wo + ws + i" if r == 1 else f"wo + {r} * ws + i"), co)
             ib.append(f"{'FloatVector ' if ci == 0 else ''}w{r} = FloatVector.fromArray(F, w, {wi});")
-        ib += fmas(R, T, "w", f"x0 + i + {co}", acc)
+        ib += fmas(R, T, "w", at("x0 + i", co), acc)
     b += ind(ib, 1) + ["}"]
     for t in range(T):
         for r in range(R):
@@ -347,30 +355,8 @@ PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
 # are unpacked to float32 weights (Q4_0: ggml's (q - 8) * d; the K-quants: what their dot kernels form), and every
 # (row, vector) pair is one accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in column order, then
 # the lane sum. This is not the decode kernels' order (per-block sums, two accumulators, Q6_K's piece order), so
-# decode keeps those; the prompt path gives every prompt vector this order whatever the batch (promptDotPanel and
-# promptDotQ4_0 do the same for a single pair).
-
-def prompt_panel_kernel(R, T):
-    lines = [f"static void mmPrompt{R}x{T}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
-             f"        float[] out, int o, int os) {{"]
-    b = []
-    for r in range(R):
-        for t in range(T):
-            b.append(f"FloatVector c{r}{t} = FloatVector.zero(F);")
-    b.append("FloatVector xv;")
-    b.append("for (int i = 0; i < n; i += 16) {")
-    ib = []
-    for r in range(R):
-        wi = "wo + i" if r == 0 else ("wo + ws + i" if r == 1 else f"wo + {r} * ws + i")
-        ib.append(f"FloatVector w{r} = FloatVector.fromArray(F, w, {wi});")
-    ib += fmas(R, T, "w", "x0 + i")
-    b += ind(ib, 1) + ["}"]
-    for t in range(T):
-        for r in range(R):
-            ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
-            b += reduce_store(f"c{r}{t}", f"out[{ox}] = {{}};")
-    lines += ind(b, 1) + ["}"]
-    return ind(lines, 1)
+# decode keeps those; the prompt path gives every prompt vector this order whatever the batch (promptDotPanel does
+# the same for a single pair). The tile is panel_kernel's with tname None.
 
 PROMPT_SPECS = [(4, 4)]
 
@@ -443,7 +429,7 @@ def section():
     for t, r, tt in PANEL_SPECS:
         out += panel_kernel(t, r, tt) + [""]
     for r, tt in PROMPT_SPECS:
-        out += prompt_panel_kernel(r, tt) + [""]
+        out += panel_kernel(None, r, tt) + [""]
     return "\n".join(out)
 
 

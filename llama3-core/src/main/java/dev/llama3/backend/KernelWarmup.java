@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * milliseconds building the tokenizer on one thread while the other cores idle; this daemon thread uses that time
  * to run each distinct kernel of the model (weight format x row length) on the first rows of the real weight
  * matrices — the same code, data layout and shapes as the real forward pass, so the compiled code is what the
- * real work needs — for prompt-sized batches, a prompt's last token and decoded tokens. It stops at the first real forward pass
- * (so it never competes with one for long) or after a time budget.
+ * real work needs — for prompt-sized batches, a prompt's last token and decoded tokens. It stops at the first real
+ * forward pass (so it never competes with one for long) or after a time budget.
  */
 final class KernelWarmup implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(KernelWarmup.class);

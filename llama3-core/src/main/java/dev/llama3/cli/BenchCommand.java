@@ -181,7 +181,7 @@ final class BenchCommand {
                     threads.add(Thread.ofPlatform().start(() -> {
                         s.reset();
                         for (int k = 0; k < n; k++) {
-                                s.decode(random.nextInt(vocab));
+                            s.decode(random.nextInt(vocab));
                         }
                     }));
                 }

@@ -195,10 +195,8 @@ public final class Session implements AutoCloseable {
         enter();
         try {
             engine.ensureOpen();
-            checkTokens(new int[] {token});
-            if (cache.length() + 1 > cache.capacity()) {
-                throw new ContextOverflowException(cache.length() + 1, cache.capacity());
-            }
+            checkToken(token);
+            checkRoom(1);
             step(token);
         } finally {
             exit();
@@ -247,14 +245,23 @@ public final class Session implements AutoCloseable {
         if (ids.length == 0) {
             throw new IllegalArgumentException("no tokens to evaluate");
         }
-        int vocab = engine.config().vocabSize();
         for (int id : ids) {
-            if (id < 0 || id >= vocab) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab + ")");
-            }
+            checkToken(id);
         }
-        if (cache.length() + ids.length > cache.capacity()) {
-            throw new ContextOverflowException(cache.length() + ids.length, cache.capacity());
+        checkRoom(ids.length);
+    }
+
+    private void checkToken(int id) {
+        int vocab = engine.config().vocabSize();
+        if (id < 0 || id >= vocab) {
+            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab + ")");
+        }
+    }
+
+    /** The context has room for {@code n} more tokens. */
+    private void checkRoom(int n) {
+        if (cache.length() + n > cache.capacity()) {
+            throw new ContextOverflowException(cache.length() + n, cache.capacity());
         }
     }
 

@@ -778,22 +778,17 @@ final class VectorKernels implements DotKernels {
     // panel of floats (Q4_0: w = (q - 8) * d, ggml's value; Q4_K/Q6_K: the weights their dot kernels form) that every
     // group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q4_0 that is two FMAs per pair and
     // 32-value block instead of the decode kernels' three (per-block sum, then the scale); for Q4_K/Q6_K it drops the
-    // decode order's constraints (two accumulators, Q6_K's piece order) on the tile. Rows and vectors left over go
-    // one pair at a time over the same panel (promptDotPanel), and Q4_0 prompts of one to three vectors form the same
-    // weights from the quantized row (promptDotQ4_0), so every vector gets the same bits whatever the batch, chunk or
-    // row range. Other types' prompts take the decode path (matmulRows).
+    // decode order's constraints (two accumulators, Q6_K's piece order) on the tile. Rows and vectors left over (all
+    // of them for one to three vectors, e.g. a prompt's last-token logits) go one pair at a time over the same panel
+    // (promptDotPanel), so every vector gets the same bits whatever the batch, chunk or row range. Other types'
+    // prompts take the decode path (matmulRows).
 
     @Override
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
         // Q8_0 keeps the decode path: with its prompt on this path (pp512 +5-15 %), C2 compiled the decode kernel
         // mm8x1Q8_0 a quarter slower in a third of the processes (docs/performance.md).
-        if (L == 16 && type == GgmlType.Q4_0 && batch < 4) {
-            // A prompt's last token alone (its logits) or a prompt of one to three tokens: no panel; the weights are
-            // formed from the quantized row. (A method of its own, so the panel method's compiled code never meets
-            // this case and is not deoptimized by it.)
-            promptRowByRow(data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
-        } else if (L == 16 && (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
+        if (L == 16 && (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
             matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         } else {
             matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
@@ -835,15 +830,6 @@ final class VectorKernels implements DotKernels {
         }
     }
 
-    private static void promptRowByRow(MemorySegment data, long rowBytes, int cols, int rows, int rowFrom, int rowTo,
-                                       float[] x, int batch, float[] out) {
-        for (int r = rowFrom; r < rowTo; r++) {
-            for (int v = 0; v < batch; v++) {
-                out[v * rows + r] = promptDotQ4_0(data, r * rowBytes, cols, x, v * cols);
-            }
-        }
-    }
-
     /** A Q4_0 row's dequantized weights (ggml's {@code (q - 8) * d}) as float32 (512-bit vectors). */
     static void unpackQ4_0(MemorySegment seg, long off, int n, float[] w, int wo) {
         for (int i = 0; i < n; i += 32, off += 18) {
@@ -863,26 +849,6 @@ final class VectorKernels implements DotKernels {
         for (int i = 0; i < n; i += 16) {
             acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        return sumLanes16(acc);
-    }
-
-    /** One Q4_0 row and one vector in the prompt order (mmPrompt4x4's per pair; 512-bit vectors). */
-    static float promptDotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
-            ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
-            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .sub((byte) 8);
-            acc = ((FloatVector) lo.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi), acc);
-            acc = ((FloatVector) hi.convertShape(B2F, F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + 16), acc);
-        }
-        return sumLanes16(acc);
-    }
-
-    /** The fixed lane-sum tree of every 512-bit kernel. */
-    private static float sumLanes16(FloatVector acc) {
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
         acc = acc.add(acc.rearrange(ROT_C));
@@ -3422,18 +3388,18 @@ final class VectorKernels implements DotKernels {
         FloatVector e13 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 64) {
-            FloatVector w0 = FloatVector.fromArray(F, w, wo + i + 0);
-            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i + 0);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i);
+            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i);
+            xv = FloatVector.fromArray(F, x, x0 + i);
             c00 = w0.fma(xv, c00);
             c10 = w1.fma(xv, c10);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + xs);
             c01 = w0.fma(xv, c01);
             c11 = w1.fma(xv, c11);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 2 * xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + 2 * xs);
             c02 = w0.fma(xv, c02);
             c12 = w1.fma(xv, c12);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 3 * xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + 3 * xs);
             c03 = w0.fma(xv, c03);
             c13 = w1.fma(xv, c13);
             w0 = FloatVector.fromArray(F, w, wo + i + 16);
@@ -3581,26 +3547,26 @@ final class VectorKernels implements DotKernels {
         FloatVector c33 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += (i & 16) == 0 ? 16 : 112) {
-            FloatVector w0 = FloatVector.fromArray(F, w, wo + i + 0);
-            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i + 0);
-            FloatVector w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i + 0);
-            FloatVector w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i + 0);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0);
+            FloatVector w0 = FloatVector.fromArray(F, w, wo + i);
+            FloatVector w1 = FloatVector.fromArray(F, w, wo + ws + i);
+            FloatVector w2 = FloatVector.fromArray(F, w, wo + 2 * ws + i);
+            FloatVector w3 = FloatVector.fromArray(F, w, wo + 3 * ws + i);
+            xv = FloatVector.fromArray(F, x, x0 + i);
             c00 = w0.fma(xv, c00);
             c10 = w1.fma(xv, c10);
             c20 = w2.fma(xv, c20);
             c30 = w3.fma(xv, c30);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + xs);
             c01 = w0.fma(xv, c01);
             c11 = w1.fma(xv, c11);
             c21 = w2.fma(xv, c21);
             c31 = w3.fma(xv, c31);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 2 * xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + 2 * xs);
             c02 = w0.fma(xv, c02);
             c12 = w1.fma(xv, c12);
             c22 = w2.fma(xv, c22);
             c32 = w3.fma(xv, c32);
-            xv = FloatVector.fromArray(F, x, x0 + i + 0 + 3 * xs);
+            xv = FloatVector.fromArray(F, x, x0 + i + 3 * xs);
             c03 = w0.fma(xv, c03);
             c13 = w1.fma(xv, c13);
             c23 = w2.fma(xv, c23);

@@ -128,57 +128,19 @@ class BatchIndependenceTest {
         }
     }
 
-    static Stream<Arguments> kQuantCases() {
-        return cases().filter(a -> a.get()[1] == GgmlType.Q4_K || a.get()[1] == GgmlType.Q6_K);
+    /** The types whose rows a path unpacks into panels: Q4_K and Q6_K when decoding, also Q4_0 for a prompt. */
+    static Stream<Arguments> panelCases() {
+        return pathCases().filter(a -> a.get()[1] == GgmlType.Q4_K || a.get()[1] == GgmlType.Q6_K
+                || a.get()[1] == GgmlType.Q4_0 && a.get()[3].equals("prompt"));
     }
 
-    static Stream<Arguments> promptPanelCases() {
-        return cases().filter(a -> a.get()[1] == GgmlType.Q8_0 || a.get()[1] == GgmlType.Q4_0
-                || a.get()[1] == GgmlType.Q4_K || a.get()[1] == GgmlType.Q6_K);
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("promptPanelCases")
-    void promptRowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels) {
-        // The prompt path of Q8_0, Q4_0, Q4_K and Q6_K unpacks panels of rows (256 KiB of floats: 256 rows of 256
-        // columns, 28 rows of 2304); one thread gets the whole row range, so it walks several, with rows and vectors
-        // left over.
-        SplittableRandom random = new SplittableRandom(5);
-        try (ComputePool one = new ComputePool(1)) {
-            for (int cols : new int[] {256, 2304}) {
-                int rows = cols == 256 ? 517 : 61;
-                WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, 13), rows,
-                        cols, kernels);
-                for (int batch : new int[] {4, 9}) {
-                    float[] x = new float[batch * cols];
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = (float) random.nextGaussian();
-                    }
-                    float[] out = new float[batch * rows];
-                    w.matmulPrompt(one, x, batch, out);
-                    float[] single = new float[cols];
-                    float[] alone = new float[rows];
-                    for (int b = 0; b < batch; b++) {
-                        System.arraycopy(x, b * cols, single, 0, cols);
-                        w.matmulPrompt(one, single, 1, alone);
-                        for (int r = 0; r < rows; r++) {
-                            if (Float.floatToRawIntBits(alone[r]) != Float.floatToRawIntBits(out[b * rows + r])) {
-                                throw new AssertionError(String.format("%s %s %dx%d batch %d: vector %d row %d: alone"
-                                        + " %s but in the batch %s", impl, type, rows, cols, batch, b, r, alone[r],
-                                        out[b * rows + r]));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("kQuantCases")
-    void kQuantRowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels) {
-        // One thread gets the whole row range, so the batched path walks several panels of unpacked rows (256 rows
-        // of 256 columns, 28 rows of 2304 columns), with rows left over in the last one and vectors left over.
+    @ParameterizedTest(name = "{0} {1} {3}")
+    @MethodSource("panelCases")
+    void rowsUnpackedInPanelsGiveEveryVectorItsSingleVectorBits(String impl, GgmlType type, DotKernels kernels,
+                                                                String path) {
+        // One thread gets the whole row range, so the batched path walks several panels of unpacked rows (256 KiB of
+        // floats: 256 rows of 256 columns, 28 rows of 2304), with rows left over in the last one and vectors left
+        // over. Alone, a vector must get the bits of dotRow (decode) or of the prompt path's single vector.
         SplittableRandom random = new SplittableRandom(7);
         try (ComputePool one = new ComputePool(1)) {
             for (int cols : new int[] {256, 2304}) {
@@ -191,14 +153,18 @@ class BatchIndependenceTest {
                         x[i] = (float) random.nextGaussian();
                     }
                     float[] out = new float[batch * rows];
-                    w.matmul(one, x, batch, out);
+                    multiply(w, path, one, x, batch, out);
+                    float[] single = new float[cols];
+                    float[] alone = new float[rows];
                     for (int b = 0; b < batch; b++) {
+                        System.arraycopy(x, b * cols, single, 0, cols);
+                        multiply(w, path, one, single, 1, alone); // unused by decode, which is held to dotRow
                         for (int r = 0; r < rows; r++) {
-                            float expected = w.dotRow(r, x, b * cols);
+                            float expected = path.equals("decode") ? w.dotRow(r, x, b * cols) : alone[r];
                             if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(out[b * rows + r])) {
-                                throw new AssertionError(String.format("%s %s %dx%d batch %d: vector %d row %d: dotRow"
-                                        + " %s but matmul %s", impl, type, rows, cols, batch, b, r, expected,
-                                        out[b * rows + r]));
+                                throw new AssertionError(String.format("%s %s %s %dx%d batch %d: vector %d row %d:"
+                                        + " alone %s but in the batch %s", impl, type, path, rows, cols, batch, b, r,
+                                        expected, out[b * rows + r]));
                             }
                         }
                     }
