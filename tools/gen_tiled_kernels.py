@@ -162,8 +162,12 @@ def s_scheme(tname, R, T):
     bb = 34 if tname == "Q8_0" else 18
     body = ["for (int i = 0; i < n; i += 32) {"]
     b = []
+    # The scales first, before the vector loads (all @ForceInline, inlined late if need be): a scale read ends in a
+    # method without @ForceInline, which C2 no longer inlines once its parse has created 18000 nodes (see the
+    # VectorKernels class comment; read last, mm8x1Q8_0's 8th scale sometimes fell past that: decode -25 %).
     for r in range(R):
         b.append(f"FloatVector d{r} = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o{r})));")
+    for r in range(R):
         if tname == "Q8_0":
             b.append(f"FloatVector u{r} = (FloatVector) ByteVector.fromMemorySegment(B, seg, o{r} + 2, LE).convertShape(B2F, F, 0);")
             b.append(f"FloatVector v{r} = (FloatVector) ByteVector.fromMemorySegment(B, seg, o{r} + 18, LE).convertShape(B2F, F, 0);")

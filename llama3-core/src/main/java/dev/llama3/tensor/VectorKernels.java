@@ -38,7 +38,12 @@ import jdk.incubator.vector.VectorSpecies;
  * of this class. C2 always inlines the API's own (force-inline) methods, but stops inlining ordinary methods once
  * a compilation grows past its node budget, which a kernel reaches quickly; a helper left out-of-line then boxes
  * every vector it passes or returns and the kernel runs ten times slower. For the same reason the lane sums at the
- * end are spelled out in each kernel.
+ * end are spelled out in each kernel. Scalar reads from the segment ({@code seg.get(SHORT_LE, ..)}, a block's scale)
+ * end in such an ordinary method ({@code Unsafe.getShortUnaligned}), and the budget at parse time is a count of nodes
+ * created so far (18000, {@code NodeCountInliningCutoff}): so each block loop reads its scales first, before its
+ * vector loads. Read after them, the 8th row's scale of {@code mm8x1Q8_0} fell just past that count in some
+ * compilations and not in others (profiles differ from run to run), and the call left in the loop made Q8_0 decoding
+ * a quarter slower for the whole process (docs/performance.md, "Time to first token").
  *
  * <p>Numerics: Q6_K forms each weight exactly as ggml dequantizes it ({@code q * d}, one rounding) and Q4_K with one
  * FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q8_0, Q4_0, Q5_0, IQ4_NL and
@@ -289,6 +294,8 @@ final class VectorKernels implements DotKernels {
     static float dotIQ4_NL(MemorySegment seg, long off, int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
         for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
+            // the scale first, before the vector loads (class comment)
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
@@ -302,7 +309,7 @@ final class VectorKernels implements DotKernels {
                             .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
                 }
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+            acc = s.fma(d, acc);
         }
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
@@ -562,6 +569,8 @@ final class VectorKernels implements DotKernels {
     static float dotQ5_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
         for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 22) {
+            // the scale first, before the vector loads (class comment)
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
             int qh = seg.get(INT_LE, off + 2);
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += BL) {
@@ -578,7 +587,7 @@ final class VectorKernels implements DotKernels {
                     s = vh.fma(FloatVector.fromArray(F, x, xi + 16 + b), s);
                 }
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+            acc = s.fma(d, acc);
         }
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
@@ -773,22 +782,21 @@ final class VectorKernels implements DotKernels {
     // ---------------------------------------------------------------- prompt products
     //
     // A prompt's vectors only have to agree with each other, not with decode (see DotKernels.matmulPromptRows). With
-    // 512-bit vectors the prompt path of Q4_0, Q4_K and Q6_K multiplies unpacked weights in one plain order: one
-    // accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order. Rows are unpacked once into a
-    // panel of floats (Q4_0: w = (q - 8) * d, ggml's value; Q4_K/Q6_K: the weights their dot kernels form) that every
-    // group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q4_0 that is two FMAs per pair and
-    // 32-value block instead of the decode kernels' three (per-block sum, then the scale); for Q4_K/Q6_K it drops the
-    // decode order's constraints (two accumulators, Q6_K's piece order) on the tile. Rows and vectors left over (all
-    // of them for one to three vectors, e.g. a prompt's last-token logits) go one pair at a time over the same panel
-    // (promptDotPanel), so every vector gets the same bits whatever the batch, chunk or row range. Other types'
-    // prompts take the decode path (matmulRows).
+    // 512-bit vectors the prompt path of Q8_0, Q4_0, Q4_K and Q6_K multiplies unpacked weights in one plain order:
+    // one accumulator per (row, vector) pair taking w[i..i+15] * x[i..i+15] in column order. Rows are unpacked once
+    // into a panel of floats (Q8_0: w = q * d, Q4_0: w = (q - 8) * d, ggml's values; Q4_K/Q6_K: the weights their dot
+    // kernels form) that every group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q8_0/Q4_0
+    // that is two FMAs per pair and 32-value block instead of the decode kernels' three (per-block sum, then the
+    // scale); for Q4_K/Q6_K it drops the decode order's constraints (two accumulators, Q6_K's piece order) on the
+    // tile. Rows and vectors left over (all of them for one to three vectors, e.g. a prompt's last-token logits) go
+    // one pair at a time over the same panel (promptDotPanel), so every vector gets the same bits whatever the batch,
+    // chunk or row range. Other types' prompts take the decode path (matmulRows).
 
     @Override
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        // Q8_0 keeps the decode path: with its prompt on this path (pp512 +5-15 %), C2 compiled the decode kernel
-        // mm8x1Q8_0 a quarter slower in a third of the processes (docs/performance.md).
-        if (L == 16 && (type == GgmlType.Q4_0 || type == GgmlType.Q4_K || type == GgmlType.Q6_K)) {
+        if (L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K
+                || type == GgmlType.Q6_K)) {
             matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
         } else {
             matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
@@ -811,6 +819,7 @@ final class VectorKernels implements DotKernels {
                 long off = r * rowBytes;
                 int wo = (r - r0) * cols;
                 switch (type) {
+                    case Q8_0 -> unpackQ8_0(data, off, cols, panel, wo);
                     case Q4_0 -> unpackQ4_0(data, off, cols, panel, wo);
                     case Q4_K -> unpackQ4_K512(data, off, cols, panel, wo);
                     default -> unpackQ6_K512(data, off, cols, panel, wo);
@@ -827,6 +836,17 @@ final class VectorKernels implements DotKernels {
                     out[v * rows + r] = promptDotPanel(panel, (r - r0) * cols, cols, x, v * cols);
                 }
             }
+        }
+    }
+
+    /** A Q8_0 row's dequantized weights (ggml's {@code q * d}) as float32 (512-bit vectors). */
+    static void unpackQ8_0(MemorySegment seg, long off, int n, float[] w, int wo) {
+        for (int i = 0; i < n; i += 32, off += 34) {
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
+            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, off + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B, seg, off + 18, LE);
+            ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i);
+            ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d).intoArray(w, wo + i + 16);
         }
     }
 
@@ -1445,6 +1465,8 @@ final class VectorKernels implements DotKernels {
     static float dotQ8_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
         for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 34) {
+            // the scale first, before the vector loads (class comment)
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 32; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
@@ -1452,7 +1474,7 @@ final class VectorKernels implements DotKernels {
                     s = ((FloatVector) q.convertShape(B2F, F, p)).fma(FloatVector.fromArray(F, x, xi + j + p * L), s);
                 }
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+            acc = s.fma(d, acc);
         }
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
@@ -1470,6 +1492,8 @@ final class VectorKernels implements DotKernels {
     static float dotQ4_0(MemorySegment seg, long off, int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
         for (int xi = xOff, end = xOff + n; xi < end; xi += 32, off += 18) {
+            // the scale first, before the vector loads (class comment)
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off)));
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += BL) {
                 ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + j, LE);
@@ -1485,7 +1509,7 @@ final class VectorKernels implements DotKernels {
                             .fma(FloatVector.fromArray(F, x, xi + 16 + j + p * L), s);
                 }
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, off))), acc);
+            acc = s.fma(d, acc);
         }
         acc = acc.add(acc.rearrange(ROT_A));
         acc = acc.add(acc.rearrange(ROT_B));
@@ -1570,9 +1594,9 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
@@ -1780,11 +1804,11 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
@@ -1997,15 +2021,15 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             FloatVector u2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             FloatVector u3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 18, LE).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
@@ -2209,21 +2233,21 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2, LE);
             FloatVector u2 = (FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2, LE);
             FloatVector u3 = (FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
@@ -2425,27 +2449,27 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
+            FloatVector d4 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o4)));
+            FloatVector d5 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o5)));
+            FloatVector d6 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o6)));
+            FloatVector d7 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o7)));
             FloatVector u0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             FloatVector u1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             FloatVector u2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v2 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o2 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             FloatVector u3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v3 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o3 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d4 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o4)));
             FloatVector u4 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o4 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v4 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o4 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d5 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o5)));
             FloatVector u5 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o5 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v5 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o5 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d6 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o6)));
             FloatVector u6 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o6 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v6 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o6 + 18, LE).convertShape(B2F, F, 0);
-            FloatVector d7 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o7)));
             FloatVector u7 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o7 + 2, LE).convertShape(B2F, F, 0);
             FloatVector v7 = (FloatVector) ByteVector.fromMemorySegment(B, seg, o7 + 18, LE).convertShape(B2F, F, 0);
             x0v = FloatVector.fromArray(F, x, x0 + i);
@@ -2554,21 +2578,21 @@ final class VectorKernels implements DotKernels {
         FloatVector x1v;
         for (int i = 0; i < n; i += 32) {
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 2, LE);
             FloatVector u0 = (FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v0 = (FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o1)));
             ByteVector q1 = ByteVector.fromMemorySegment(B, seg, o1 + 2, LE);
             FloatVector u1 = (FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v1 = (FloatVector) q1.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o2)));
             ByteVector q2 = ByteVector.fromMemorySegment(B, seg, o2 + 2, LE);
             FloatVector u2 = (FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v2 = (FloatVector) q2.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
                     .and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
-            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(seg.get(SHORT_LE, o3)));
             ByteVector q3 = ByteVector.fromMemorySegment(B, seg, o3 + 2, LE);
             FloatVector u3 = (FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(B2F, F, 0);
             FloatVector v3 = (FloatVector) q3.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes()
