@@ -43,7 +43,7 @@ import jdk.incubator.vector.VectorSpecies;
  * created so far (18000, {@code NodeCountInliningCutoff}): so each block loop reads its scales first, before its
  * vector loads. Read after them, the 8th row's scale of {@code mm8x1Q8_0} fell just past that count in some
  * compilations and not in others (profiles differ from run to run), and the call left in the loop made Q8_0 decoding
- * a quarter slower for the whole process (docs/performance.md, "Time to first token").
+ * a quarter slower for the whole process (docs/performance.md, "Prompt products").
  *
  * <p>Numerics: Q6_K forms each weight exactly as ggml dequantizes it ({@code q * d}, one rounding) and Q4_K with one
  * FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q8_0, Q4_0, Q5_0, IQ4_NL and
