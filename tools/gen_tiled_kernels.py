@@ -365,6 +365,12 @@ PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
 PROMPT_SPECS = [(4, 4)]
 
 
+def row_out(r):
+    # the offset of tile row r's results in out: rows are ors apart there, as they are rb apart in the matrix (the
+    # caller may walk rows a page apart, see VectorKernels.pageSpread)
+    return "" if r == 0 else (" + ors" if r == 1 else f" + {r} * ors")
+
+
 def kernel(tname, R, T):
     scheme_s = tname.endswith("S")
     tname = tname.rstrip("S") if scheme_s else tname
@@ -373,10 +379,11 @@ def kernel(tname, R, T):
     if R == 1 and T == 1:
         lines.append(f"static float dot{ident}(MemorySegment seg, long off, int n, float[] x, int x0) {{")
     elif T == 1:
-        lines.append(f"static void mm{R}x1{ident}(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {{")
+        lines.append(f"static void mm{R}x1{ident}(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,")
+        lines.append(f"        int ors) {{")
     else:
         lines.append(f"static void mm{R}x{T}{ident}(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,")
-        lines.append(f"        float[] out, int o, int os) {{")
+        lines.append(f"        float[] out, int o, int os, int ors) {{")
     b = []
     for r in range(R):
         b.append(f"long o{r} = off" + ("" if r == 0 else (" + rb" if r == 1 else f" + {r} * rb")) + ";")
@@ -402,9 +409,9 @@ def kernel(tname, R, T):
             if R == 1 and T == 1:
                 tgt = "return {};"
             elif T == 1:
-                tgt = "out[o" + ("" if r == 0 else f" + {r}") + "] = {};"
+                tgt = "out[o" + row_out(r) + "] = {};"
             else:
-                ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+                ox = "o" + row_out(r) + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
                 tgt = f"out[{ox}] = {{}};"
             b += reduce_store(f"c{r}{t}", tgt)
     lines += ind(b, 1)

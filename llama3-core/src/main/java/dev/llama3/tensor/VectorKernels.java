@@ -694,7 +694,7 @@ final class VectorKernels implements DotKernels {
         boolean quads = (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && L == 16;
         if (batch < (quads ? 4 : tt)) {
             // A single vector (decode) or a few: bound by streaming the weights from memory, so rowByRow picks how
-            // many rows' streams are in flight per type (see LONG_ROW_COLS).
+            // many rows' streams are in flight per type (see rowGroups).
             rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out);
             return;
         }
@@ -878,32 +878,39 @@ final class VectorKernels implements DotKernels {
 
     /**
      * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} in {@code tr x tt} register tiles (the shapes
-     * {@link #matmulTiled} picks), the rows left over one at a time.
+     * {@link #matmulTiled} picks), the rows of a tile {@link #pageSpread} rows apart; the rows left over one at a
+     * time.
      */
     private static void tileSweep(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int b, int tr, int tt, float[] out) {
         int xo = b * cols;
         int r = r0;
-        for (; r + tr <= r1; r += tr) {
-            long off = r * rowBytes;
-            int oo = b * rows + r;
-            switch (type) {
-                case Q8_0 -> {
-                    if (tt == 4) {
-                        mm4x4Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                    } else {
-                        mm2x8Q8_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
+        // rows a page apart while a whole block of them is left, then adjacent ones
+        for (int spread = tr > 1 ? pageSpread(rowBytes) : 1; r + tr <= r1; spread = 1) {
+            for (; r + tr * spread <= r1; r += tr * spread) {
+                for (int s = 0; s < spread; s++) {
+                    long off = (r + s) * rowBytes;
+                    long rb = spread * rowBytes;
+                    int oo = b * rows + r + s;
+                    switch (type) {
+                        case Q8_0 -> {
+                            if (tt == 4) {
+                                mm4x4Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
+                            } else {
+                                mm2x8Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
+                            }
+                        }
+                        case Q4_0 -> {
+                            if (tt == 4) {
+                                mm4x4Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
+                            } else {
+                                mm2x8Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
+                            }
+                        }
+                        case Q4_K -> mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
+                        default -> mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
                     }
                 }
-                case Q4_0 -> {
-                    if (tt == 4) {
-                        mm4x4Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                    } else {
-                        mm2x8Q4_0(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                    }
-                }
-                case Q4_K -> mm2x4Q4_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
-                default -> mm1x4Q6_K(data, off, rowBytes, cols, x, xo, cols, out, oo, rows);
             }
         }
         for (; r < r1; r++) {
@@ -915,16 +922,20 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * How a single vector meets Q8_0 and Q4_0 rows (measured, docs/performance.md "Decode"). Q8_0: 8 rows at a time
-     * ({@code mm8x1Q8_0}), whatever the row length. Each row's weights are a separate stream, and on Sapphire Rapids
-     * one core reaches only about 5 GB/s from a single sequential stream: the model's Q8_0 products went from 108 to
-     * 72 ms per token on two cores with 8 streams in flight (the 8192-column down projection, whose 32 KiB
-     * activation vector is also shared by the 8 rows, from 12-14 to 19-25 GB/s already on Zen 4). Q4_0, bound by
-     * unpacking rather than memory, keeps one row at a time up to this many columns and takes 4 rows at a time above
-     * (the down projection: 10-12 to 12-15 GB/s); 4 rows for 2048-column rows measured slower (19 against 14 ms for
-     * the 16 gate matrices).
+     * How many rows apart the rows of a multi-row kernel are taken: enough that each is in a 4 KiB page of its own.
+     * A kernel over several rows reads them as that many streams at once, and the L2 hardware prefetcher follows
+     * streams page by page, one per page and direction: adjacent rows of 2048 columns (2176 bytes for Q8_0, 1152 for
+     * Q4_0) put two to four streams in one page, and it prefetched for few of them. Walking rows r, r + s, r + 2s,
+     * ... (then r + 1, r + 1 + s, ...) reads the same rows with the same operations, so the results are the same
+     * bits; only the order of the rows changes. Two threads, 216 MiB of 2048-column rows (KernelBench): Q8_0, one
+     * vector, 13.9-14.7 -> 18.3-19.1 GB/s (docs/performance.md, "Rows a page apart").
      */
-    static final int LONG_ROW_COLS = 2048;
+    static int pageSpread(long rowBytes) {
+        return (int) Math.max(1, Math.min(8, (PAGE_BYTES + rowBytes - 1) / rowBytes));
+    }
+
+    private static final long PAGE_BYTES = 4096;
+
 
     /**
      * Sink for the loads of {@link #touchRow}; written so that the JIT keeps them. Racy writes from several threads
@@ -935,12 +946,12 @@ final class VectorKernels implements DotKernels {
 
     /**
      * Rows {@code [r0, r1)} times vectors {@code [v0, v1)}, one row after the other (Q8_0/Q4_0: 4 vectors at once;
-     * the vectors left over meet the rows several at a time, see {@link #LONG_ROW_COLS}).
+     * the vectors left over meet the rows several at a time, see {@link #rowGroups}).
      */
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                  float[] x, int v0, int v1, float[] out) {
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 && cols > LONG_ROW_COLS);
+        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0);
         int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
         // Q4_K, one vector: the kernel is fast enough that a single stream of weights starves it (Sapphire Rapids:
         // the 16 gate matrices took 38 ms, 17.5 ms with the next row touched ahead). Q6_K and Q4_0 are bound by
@@ -987,18 +998,32 @@ final class VectorKernels implements DotKernels {
         return sum;
     }
 
-    /** Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows, 8/4 rows at once (see {@link #LONG_ROW_COLS}). */
+    /**
+     * Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows, several rows at a time (measured,
+     * docs/performance.md "Decode"): Q8_0 8 ({@code mm8x1Q8_0}), Q4_0 4 ({@code mm4x1Q4_0}), taken
+     * {@link #pageSpread} rows apart. Each row's weights are a separate stream, and on Sapphire Rapids one core
+     * reaches only about 5 GB/s from a single sequential stream: the model's Q8_0 products went from 108 to 72 ms per
+     * token on two cores with 8 adjacent rows in flight, and to 67 ms with the rows a page apart. Q4_0 had kept one
+     * row at a time for 2048-column rows, where 4 adjacent rows measured slower (19 against 14 ms for the 16 gate
+     * matrices); 4 rows a page apart are faster (13 against 15-17 ms).
+     */
     private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int v0, int v1, float[] out) {
         boolean q8 = type == GgmlType.Q8_0;
         int group = q8 ? 8 : 4;
         int r = r0;
-        for (; r + group <= r1; r += group) {
-            for (int v = v0; v < v1; v++) {
-                if (q8) {
-                    mm8x1Q8_0(data, r * rowBytes, rowBytes, cols, x, v * cols, out, v * rows + r);
-                } else {
-                    mm4x1Q4_0(data, r * rowBytes, rowBytes, cols, x, v * cols, out, v * rows + r);
+        // rows a page apart while a whole block of them is left, then adjacent ones
+        for (int spread = pageSpread(rowBytes); r + group <= r1; spread = 1) {
+            for (; r + group * spread <= r1; r += group * spread) {
+                for (int s = 0; s < spread; s++) {
+                    long off = (r + s) * rowBytes;
+                    for (int v = v0; v < v1; v++) {
+                        if (q8) {
+                            mm8x1Q8_0(data, off, spread * rowBytes, cols, x, v * cols, out, v * rows + r + s, spread);
+                        } else {
+                            mm4x1Q4_0(data, off, spread * rowBytes, cols, x, v * cols, out, v * rows + r + s, spread);
+                        }
+                    }
                 }
             }
         }
@@ -1526,7 +1551,7 @@ final class VectorKernels implements DotKernels {
     //
     // Written out by tools/gen_tiled_kernels.py (change the generator and rerun it rather than editing by hand): per
     // (row, vector) pair every kernel of a type performs the same operations in the same order.
-    // mmRxT: rows off, off + rb, ... (R of them) times vectors x[x0 + t*xs ..] (T of them) -> out[o + t*os + r].
+    // mmRxT: rows off, off + rb, ... (R of them) times vectors x[x0 + t*xs ..] (T of them) -> out[o + t*os + r*ors].
     // dotX: one row, one vector.
     //
     // Q8_0 block: f16 d, int8 q[32]. Q4_0 block: f16 d, 16 bytes; value j = low nibble of byte j - 8, value j + 16 =
@@ -1570,7 +1595,7 @@ final class VectorKernels implements DotKernels {
     private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         long o1 = off + rb;
         FloatVector c00 = FloatVector.zero(F);
@@ -1651,7 +1676,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -1669,7 +1694,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
-        out[o + 1 + os] = c11.lane(0);
+        out[o + ors + os] = c11.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -1687,7 +1712,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
-        out[o + 1 + 2 * os] = c12.lane(0);
+        out[o + ors + 2 * os] = c12.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -1705,7 +1730,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
-        out[o + 1 + 3 * os] = c13.lane(0);
+        out[o + ors + 3 * os] = c13.lane(0);
         c04 = c04.add(c04.rearrange(ROT_A));
         c04 = c04.add(c04.rearrange(ROT_B));
         if (L >= 8) {
@@ -1723,7 +1748,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c14 = c14.add(c14.rearrange(ROT_D));
         }
-        out[o + 1 + 4 * os] = c14.lane(0);
+        out[o + ors + 4 * os] = c14.lane(0);
         c05 = c05.add(c05.rearrange(ROT_A));
         c05 = c05.add(c05.rearrange(ROT_B));
         if (L >= 8) {
@@ -1741,7 +1766,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c15 = c15.add(c15.rearrange(ROT_D));
         }
-        out[o + 1 + 5 * os] = c15.lane(0);
+        out[o + ors + 5 * os] = c15.lane(0);
         c06 = c06.add(c06.rearrange(ROT_A));
         c06 = c06.add(c06.rearrange(ROT_B));
         if (L >= 8) {
@@ -1759,7 +1784,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c16 = c16.add(c16.rearrange(ROT_D));
         }
-        out[o + 1 + 6 * os] = c16.lane(0);
+        out[o + ors + 6 * os] = c16.lane(0);
         c07 = c07.add(c07.rearrange(ROT_A));
         c07 = c07.add(c07.rearrange(ROT_B));
         if (L >= 8) {
@@ -1777,11 +1802,11 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c17 = c17.add(c17.rearrange(ROT_D));
         }
-        out[o + 1 + 7 * os] = c17.lane(0);
+        out[o + ors + 7 * os] = c17.lane(0);
     }
 
     static void mm2x8Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         long o1 = off + rb;
         FloatVector c00 = FloatVector.zero(F);
@@ -1865,7 +1890,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -1883,7 +1908,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
-        out[o + 1 + os] = c11.lane(0);
+        out[o + ors + os] = c11.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -1901,7 +1926,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
-        out[o + 1 + 2 * os] = c12.lane(0);
+        out[o + ors + 2 * os] = c12.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -1919,7 +1944,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
-        out[o + 1 + 3 * os] = c13.lane(0);
+        out[o + ors + 3 * os] = c13.lane(0);
         c04 = c04.add(c04.rearrange(ROT_A));
         c04 = c04.add(c04.rearrange(ROT_B));
         if (L >= 8) {
@@ -1937,7 +1962,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c14 = c14.add(c14.rearrange(ROT_D));
         }
-        out[o + 1 + 4 * os] = c14.lane(0);
+        out[o + ors + 4 * os] = c14.lane(0);
         c05 = c05.add(c05.rearrange(ROT_A));
         c05 = c05.add(c05.rearrange(ROT_B));
         if (L >= 8) {
@@ -1955,7 +1980,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c15 = c15.add(c15.rearrange(ROT_D));
         }
-        out[o + 1 + 5 * os] = c15.lane(0);
+        out[o + ors + 5 * os] = c15.lane(0);
         c06 = c06.add(c06.rearrange(ROT_A));
         c06 = c06.add(c06.rearrange(ROT_B));
         if (L >= 8) {
@@ -1973,7 +1998,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c16 = c16.add(c16.rearrange(ROT_D));
         }
-        out[o + 1 + 6 * os] = c16.lane(0);
+        out[o + ors + 6 * os] = c16.lane(0);
         c07 = c07.add(c07.rearrange(ROT_A));
         c07 = c07.add(c07.rearrange(ROT_B));
         if (L >= 8) {
@@ -1991,11 +2016,11 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c17 = c17.add(c17.rearrange(ROT_D));
         }
-        out[o + 1 + 7 * os] = c17.lane(0);
+        out[o + ors + 7 * os] = c17.lane(0);
     }
 
     static void mm4x4Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         long o1 = off + rb;
         long o2 = off + 2 * rb;
@@ -2078,7 +2103,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c20 = c20.add(c20.rearrange(ROT_A));
         c20 = c20.add(c20.rearrange(ROT_B));
         if (L >= 8) {
@@ -2087,7 +2112,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c20 = c20.add(c20.rearrange(ROT_D));
         }
-        out[o + 2] = c20.lane(0);
+        out[o + 2 * ors] = c20.lane(0);
         c30 = c30.add(c30.rearrange(ROT_A));
         c30 = c30.add(c30.rearrange(ROT_B));
         if (L >= 8) {
@@ -2096,7 +2121,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c30 = c30.add(c30.rearrange(ROT_D));
         }
-        out[o + 3] = c30.lane(0);
+        out[o + 3 * ors] = c30.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -2114,7 +2139,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
-        out[o + 1 + os] = c11.lane(0);
+        out[o + ors + os] = c11.lane(0);
         c21 = c21.add(c21.rearrange(ROT_A));
         c21 = c21.add(c21.rearrange(ROT_B));
         if (L >= 8) {
@@ -2123,7 +2148,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c21 = c21.add(c21.rearrange(ROT_D));
         }
-        out[o + 2 + os] = c21.lane(0);
+        out[o + 2 * ors + os] = c21.lane(0);
         c31 = c31.add(c31.rearrange(ROT_A));
         c31 = c31.add(c31.rearrange(ROT_B));
         if (L >= 8) {
@@ -2132,7 +2157,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c31 = c31.add(c31.rearrange(ROT_D));
         }
-        out[o + 3 + os] = c31.lane(0);
+        out[o + 3 * ors + os] = c31.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -2150,7 +2175,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
-        out[o + 1 + 2 * os] = c12.lane(0);
+        out[o + ors + 2 * os] = c12.lane(0);
         c22 = c22.add(c22.rearrange(ROT_A));
         c22 = c22.add(c22.rearrange(ROT_B));
         if (L >= 8) {
@@ -2159,7 +2184,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c22 = c22.add(c22.rearrange(ROT_D));
         }
-        out[o + 2 + 2 * os] = c22.lane(0);
+        out[o + 2 * ors + 2 * os] = c22.lane(0);
         c32 = c32.add(c32.rearrange(ROT_A));
         c32 = c32.add(c32.rearrange(ROT_B));
         if (L >= 8) {
@@ -2168,7 +2193,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c32 = c32.add(c32.rearrange(ROT_D));
         }
-        out[o + 3 + 2 * os] = c32.lane(0);
+        out[o + 3 * ors + 2 * os] = c32.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -2186,7 +2211,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
-        out[o + 1 + 3 * os] = c13.lane(0);
+        out[o + ors + 3 * os] = c13.lane(0);
         c23 = c23.add(c23.rearrange(ROT_A));
         c23 = c23.add(c23.rearrange(ROT_B));
         if (L >= 8) {
@@ -2195,7 +2220,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c23 = c23.add(c23.rearrange(ROT_D));
         }
-        out[o + 2 + 3 * os] = c23.lane(0);
+        out[o + 2 * ors + 3 * os] = c23.lane(0);
         c33 = c33.add(c33.rearrange(ROT_A));
         c33 = c33.add(c33.rearrange(ROT_B));
         if (L >= 8) {
@@ -2204,11 +2229,11 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c33 = c33.add(c33.rearrange(ROT_D));
         }
-        out[o + 3 + 3 * os] = c33.lane(0);
+        out[o + 3 * ors + 3 * os] = c33.lane(0);
     }
 
     static void mm4x4Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         long o1 = off + rb;
         long o2 = off + 2 * rb;
@@ -2298,7 +2323,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c20 = c20.add(c20.rearrange(ROT_A));
         c20 = c20.add(c20.rearrange(ROT_B));
         if (L >= 8) {
@@ -2307,7 +2332,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c20 = c20.add(c20.rearrange(ROT_D));
         }
-        out[o + 2] = c20.lane(0);
+        out[o + 2 * ors] = c20.lane(0);
         c30 = c30.add(c30.rearrange(ROT_A));
         c30 = c30.add(c30.rearrange(ROT_B));
         if (L >= 8) {
@@ -2316,7 +2341,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c30 = c30.add(c30.rearrange(ROT_D));
         }
-        out[o + 3] = c30.lane(0);
+        out[o + 3 * ors] = c30.lane(0);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
         if (L >= 8) {
@@ -2334,7 +2359,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
-        out[o + 1 + os] = c11.lane(0);
+        out[o + ors + os] = c11.lane(0);
         c21 = c21.add(c21.rearrange(ROT_A));
         c21 = c21.add(c21.rearrange(ROT_B));
         if (L >= 8) {
@@ -2343,7 +2368,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c21 = c21.add(c21.rearrange(ROT_D));
         }
-        out[o + 2 + os] = c21.lane(0);
+        out[o + 2 * ors + os] = c21.lane(0);
         c31 = c31.add(c31.rearrange(ROT_A));
         c31 = c31.add(c31.rearrange(ROT_B));
         if (L >= 8) {
@@ -2352,7 +2377,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c31 = c31.add(c31.rearrange(ROT_D));
         }
-        out[o + 3 + os] = c31.lane(0);
+        out[o + 3 * ors + os] = c31.lane(0);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
         if (L >= 8) {
@@ -2370,7 +2395,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
-        out[o + 1 + 2 * os] = c12.lane(0);
+        out[o + ors + 2 * os] = c12.lane(0);
         c22 = c22.add(c22.rearrange(ROT_A));
         c22 = c22.add(c22.rearrange(ROT_B));
         if (L >= 8) {
@@ -2379,7 +2404,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c22 = c22.add(c22.rearrange(ROT_D));
         }
-        out[o + 2 + 2 * os] = c22.lane(0);
+        out[o + 2 * ors + 2 * os] = c22.lane(0);
         c32 = c32.add(c32.rearrange(ROT_A));
         c32 = c32.add(c32.rearrange(ROT_B));
         if (L >= 8) {
@@ -2388,7 +2413,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c32 = c32.add(c32.rearrange(ROT_D));
         }
-        out[o + 3 + 2 * os] = c32.lane(0);
+        out[o + 3 * ors + 2 * os] = c32.lane(0);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
         if (L >= 8) {
@@ -2406,7 +2431,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
-        out[o + 1 + 3 * os] = c13.lane(0);
+        out[o + ors + 3 * os] = c13.lane(0);
         c23 = c23.add(c23.rearrange(ROT_A));
         c23 = c23.add(c23.rearrange(ROT_B));
         if (L >= 8) {
@@ -2415,7 +2440,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c23 = c23.add(c23.rearrange(ROT_D));
         }
-        out[o + 2 + 3 * os] = c23.lane(0);
+        out[o + 2 * ors + 3 * os] = c23.lane(0);
         c33 = c33.add(c33.rearrange(ROT_A));
         c33 = c33.add(c33.rearrange(ROT_B));
         if (L >= 8) {
@@ -2424,10 +2449,11 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c33 = c33.add(c33.rearrange(ROT_D));
         }
-        out[o + 3 + 3 * os] = c33.lane(0);
+        out[o + 3 * ors + 3 * os] = c33.lane(0);
     }
 
-    static void mm8x1Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
+    static void mm8x1Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,
+            int ors) {
         long o0 = off;
         long o1 = off + rb;
         long o2 = off + 2 * rb;
@@ -2508,7 +2534,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c20 = c20.add(c20.rearrange(ROT_A));
         c20 = c20.add(c20.rearrange(ROT_B));
         if (L >= 8) {
@@ -2517,7 +2543,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c20 = c20.add(c20.rearrange(ROT_D));
         }
-        out[o + 2] = c20.lane(0);
+        out[o + 2 * ors] = c20.lane(0);
         c30 = c30.add(c30.rearrange(ROT_A));
         c30 = c30.add(c30.rearrange(ROT_B));
         if (L >= 8) {
@@ -2526,7 +2552,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c30 = c30.add(c30.rearrange(ROT_D));
         }
-        out[o + 3] = c30.lane(0);
+        out[o + 3 * ors] = c30.lane(0);
         c40 = c40.add(c40.rearrange(ROT_A));
         c40 = c40.add(c40.rearrange(ROT_B));
         if (L >= 8) {
@@ -2535,7 +2561,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c40 = c40.add(c40.rearrange(ROT_D));
         }
-        out[o + 4] = c40.lane(0);
+        out[o + 4 * ors] = c40.lane(0);
         c50 = c50.add(c50.rearrange(ROT_A));
         c50 = c50.add(c50.rearrange(ROT_B));
         if (L >= 8) {
@@ -2544,7 +2570,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c50 = c50.add(c50.rearrange(ROT_D));
         }
-        out[o + 5] = c50.lane(0);
+        out[o + 5 * ors] = c50.lane(0);
         c60 = c60.add(c60.rearrange(ROT_A));
         c60 = c60.add(c60.rearrange(ROT_B));
         if (L >= 8) {
@@ -2553,7 +2579,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c60 = c60.add(c60.rearrange(ROT_D));
         }
-        out[o + 6] = c60.lane(0);
+        out[o + 6 * ors] = c60.lane(0);
         c70 = c70.add(c70.rearrange(ROT_A));
         c70 = c70.add(c70.rearrange(ROT_B));
         if (L >= 8) {
@@ -2562,10 +2588,11 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c70 = c70.add(c70.rearrange(ROT_D));
         }
-        out[o + 7] = c70.lane(0);
+        out[o + 7 * ors] = c70.lane(0);
     }
 
-    static void mm4x1Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o) {
+    static void mm4x1Q4_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,
+            int ors) {
         long o0 = off;
         long o1 = off + rb;
         long o2 = off + 2 * rb;
@@ -2625,7 +2652,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c20 = c20.add(c20.rearrange(ROT_A));
         c20 = c20.add(c20.rearrange(ROT_B));
         if (L >= 8) {
@@ -2634,7 +2661,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c20 = c20.add(c20.rearrange(ROT_D));
         }
-        out[o + 2] = c20.lane(0);
+        out[o + 2 * ors] = c20.lane(0);
         c30 = c30.add(c30.rearrange(ROT_A));
         c30 = c30.add(c30.rearrange(ROT_B));
         if (L >= 8) {
@@ -2643,7 +2670,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c30 = c30.add(c30.rearrange(ROT_D));
         }
-        out[o + 3] = c30.lane(0);
+        out[o + 3 * ors] = c30.lane(0);
     }
 
     static float dotQ4_K(MemorySegment seg, long off, int n, float[] x, int x0) {
@@ -2708,7 +2735,7 @@ final class VectorKernels implements DotKernels {
     }
 
     static void mm2x4Q4_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         long o1 = off + rb;
         FloatVector c00 = FloatVector.zero(F);
@@ -2842,7 +2869,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c10 = c10.add(c10.rearrange(ROT_D));
         }
-        out[o + 1] = c10.lane(0);
+        out[o + ors] = c10.lane(0);
         c01 = c01.add(e01);
         c01 = c01.add(c01.rearrange(ROT_A));
         c01 = c01.add(c01.rearrange(ROT_B));
@@ -2862,7 +2889,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c11 = c11.add(c11.rearrange(ROT_D));
         }
-        out[o + 1 + os] = c11.lane(0);
+        out[o + ors + os] = c11.lane(0);
         c02 = c02.add(e02);
         c02 = c02.add(c02.rearrange(ROT_A));
         c02 = c02.add(c02.rearrange(ROT_B));
@@ -2882,7 +2909,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c12 = c12.add(c12.rearrange(ROT_D));
         }
-        out[o + 1 + 2 * os] = c12.lane(0);
+        out[o + ors + 2 * os] = c12.lane(0);
         c03 = c03.add(e03);
         c03 = c03.add(c03.rearrange(ROT_A));
         c03 = c03.add(c03.rearrange(ROT_B));
@@ -2902,7 +2929,7 @@ final class VectorKernels implements DotKernels {
         if (L >= 16) {
             c13 = c13.add(c13.rearrange(ROT_D));
         }
-        out[o + 1 + 3 * os] = c13.lane(0);
+        out[o + ors + 3 * os] = c13.lane(0);
     }
 
     static float dotQ4_K512(MemorySegment seg, long off, int n, float[] x, int x0) {
@@ -3046,7 +3073,7 @@ final class VectorKernels implements DotKernels {
     }
 
     static void mm1x4Q6_K(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
-            float[] out, int o, int os) {
+            float[] out, int o, int os, int ors) {
         long o0 = off;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);

@@ -208,4 +208,41 @@ class BatchIndependenceTest {
             }
         }
     }
+
+    /**
+     * Multi-row kernels take rows a page apart ({@code VectorKernels.pageSpread}): rows r, r + s, r + 2s, ... and
+     * their results go back to their own places. One thread, so that one call sees whole blocks of spread rows and
+     * the rows left over after them; every vector count of the single-vector, 4 x 4 and 2 x 8 kernels, each result
+     * against {@code dotRow}.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void rowsTakenAPageApartLandInTheirPlaces(String impl, GgmlType type, DotKernels kernels) {
+        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+            return;
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        try (ComputePool single = new ComputePool(1)) {
+            for (int cols : new int[] {96, 2080}) {
+                for (int rows : new int[] {70, 141}) {
+                    WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, rows),
+                            rows, cols, kernels);
+                    for (int batch = 1; batch <= 9; batch++) {
+                        float[] x = new float[batch * cols];
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) random.nextGaussian();
+                        }
+                        float[] out = new float[batch * rows];
+                        w.matmul(single, x, batch, out);
+                        for (int v = 0; v < batch; v++) {
+                            for (int r = 0; r < rows; r++) {
+                                assertThat(out[v * rows + r]).as("%s %s %dx%d batch %d vector %d row %d", impl, type,
+                                        rows, cols, batch, v, r).isEqualTo(w.dotRow(r, x, v * cols));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
