@@ -889,27 +889,8 @@ final class VectorKernels implements DotKernels {
         for (int spread = tr > 1 ? pageSpread(rowBytes) : 1; r + tr <= r1; spread = 1) {
             for (; r + tr * spread <= r1; r += tr * spread) {
                 for (int s = 0; s < spread; s++) {
-                    long off = (r + s) * rowBytes;
-                    long rb = spread * rowBytes;
-                    int oo = b * rows + r + s;
-                    switch (type) {
-                        case Q8_0 -> {
-                            if (tt == 4) {
-                                mm4x4Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                            } else {
-                                mm2x8Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                            }
-                        }
-                        case Q4_0 -> {
-                            if (tt == 4) {
-                                mm4x4Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                            } else {
-                                mm2x8Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                            }
-                        }
-                        case Q4_K -> mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                        default -> mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, spread);
-                    }
+                    tile(type, tt, data, (r + s) * rowBytes, spread * rowBytes, cols, x, xo, out, b * rows + r + s,
+                            rows, spread);
                 }
             }
         }
@@ -918,6 +899,29 @@ final class VectorKernels implements DotKernels {
             for (int t = 0; t < tt; t++) {
                 out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
             }
+        }
+    }
+
+    /** One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. */
+    private static void tile(GgmlType type, int tt, MemorySegment data, long off, long rb, int cols, float[] x, int xo,
+                             float[] out, int oo, int rows, int ors) {
+        switch (type) {
+            case Q8_0 -> {
+                if (tt == 4) {
+                    mm4x4Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                } else {
+                    mm2x8Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                }
+            }
+            case Q4_0 -> {
+                if (tt == 4) {
+                    mm4x4Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                } else {
+                    mm2x8Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                }
+            }
+            case Q4_K -> mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+            default -> mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
         }
     }
 
