@@ -340,7 +340,7 @@ def panel_kernel(tname, R, T):
     ib = []
     for ci, (co, acc) in enumerate(chunks):
         for r in range(R):
-            wi = at("wo + i" if r == 0 else ("wo + ws + i" if r == 1 else f"wo + {r} * ws + i"), co)
+            wi = at("wo" + stride(r, "ws") + " + i", co)
             ib.append(f"{'FloatVector ' if ci == 0 else ''}w{r} = FloatVector.fromArray(F, w, {wi});")
         ib += fmas(R, T, "w", at("x0 + i", co), acc)
     b += ind(ib, 1) + ["}"]
@@ -348,27 +348,27 @@ def panel_kernel(tname, R, T):
         for r in range(R):
             if two:
                 b.append(f"c{r}{t} = c{r}{t}.add(e{r}{t});")
-            ox = "o" + ("" if r == 0 else f" + {r}") + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+            ox = "o" + ("" if r == 0 else f" + {r}") + stride(t, "os")
             b += reduce_store(f"c{r}{t}", f"out[{ox}] = {{}};")
     lines += ind(b, 1) + ["}"]
     return ind(lines, 1)
 
 PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
 
-# ---- prompt panels (512-bit only): the prompt path of Q4_0, Q4_K and Q6_K (VectorKernels.matmulPromptRows). Rows
-# are unpacked to float32 weights (Q4_0: ggml's (q - 8) * d; the K-quants: what their dot kernels form), and every
-# (row, vector) pair is one accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in column order, then
-# the lane sum. This is not the decode kernels' order (per-block sums, two accumulators, Q6_K's piece order), so
+# ---- prompt panels (512-bit only): the prompt path of Q8_0, Q4_0, Q4_K and Q6_K (VectorKernels.matmulPromptRows).
+# Rows are unpacked to float32 weights (Q8_0/Q4_0: ggml's q * d / (q - 8) * d; the K-quants: what their dot kernels
+# form), and every (row, vector) pair is one accumulator taking w[i..i+15] * x[i..i+15] for i = 0, 16, 32, ... in
+# column order, then the lane sum. This is not the decode kernels' order (per-block sums, two accumulators, Q6_K's piece order), so
 # decode keeps those; the prompt path gives every prompt vector this order whatever the batch (promptDotPanel does
 # the same for a single pair). The tile is panel_kernel's with tname None.
 
 PROMPT_SPECS = [(4, 4)]
 
 
-def row_out(r):
-    # the offset of tile row r's results in out: rows are ors apart there, as they are rb apart in the matrix (the
-    # caller may walk rows a page apart, see VectorKernels.pageSpread)
-    return "" if r == 0 else (" + ors" if r == 1 else f" + {r} * ors")
+def stride(k, name):
+    # k steps of stride name, as a term to append: "", " + name", " + k * name". Tile rows are rb apart in the
+    # matrix and their results ors apart in out (the caller may take rows a page apart, VectorKernels.pageSpread).
+    return "" if k == 0 else (f" + {name}" if k == 1 else f" + {k} * {name}")
 
 
 def kernel(tname, R, T):
@@ -386,7 +386,7 @@ def kernel(tname, R, T):
         lines.append(f"        float[] out, int o, int os, int ors) {{")
     b = []
     for r in range(R):
-        b.append(f"long o{r} = off" + ("" if r == 0 else (" + rb" if r == 1 else f" + {r} * rb")) + ";")
+        b.append(f"long o{r} = off" + stride(r, "rb") + ";")
     two = tname.startswith("Q4_K")
     for r in range(R):
         for t in range(T):
@@ -409,9 +409,9 @@ def kernel(tname, R, T):
             if R == 1 and T == 1:
                 tgt = "return {};"
             elif T == 1:
-                tgt = "out[o" + row_out(r) + "] = {};"
+                tgt = "out[o" + stride(r, "ors") + "] = {};"
             else:
-                ox = "o" + row_out(r) + ("" if t == 0 else (" + os" if t == 1 else f" + {t} * os"))
+                ox = "o" + stride(r, "ors") + stride(t, "os")
                 tgt = f"out[{ox}] = {{}};"
             b += reduce_store(f"c{r}{t}", tgt)
     lines += ind(b, 1)

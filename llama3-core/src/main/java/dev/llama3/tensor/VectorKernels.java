@@ -878,8 +878,8 @@ final class VectorKernels implements DotKernels {
 
     /**
      * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} in {@code tr x tt} register tiles (the shapes
-     * {@link #matmulTiled} picks), the rows of a tile {@link #pageSpread} rows apart; the rows left over one at a
-     * time.
+     * {@link #matmulTiled} and {@link #rowGroups} pick), the rows of a tile {@link #pageSpread} rows apart; the rows
+     * left over one at a time.
      */
     private static void tileSweep(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int b, int tr, int tt, float[] out) {
@@ -902,22 +902,34 @@ final class VectorKernels implements DotKernels {
         }
     }
 
-    /** One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. */
+    /**
+     * One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. Q8_0
+     * and Q4_0 with fewer than 4 vectors ({@link #rowGroups}): the R x 1 kernel for each vector in turn, while the
+     * rows are in cache.
+     */
     private static void tile(GgmlType type, int tt, MemorySegment data, long off, long rb, int cols, float[] x, int xo,
                              float[] out, int oo, int rows, int ors) {
         switch (type) {
             case Q8_0 -> {
                 if (tt == 4) {
                     mm4x4Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
-                } else {
+                } else if (tt == 8) {
                     mm2x8Q8_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                } else {
+                    for (int t = 0; t < tt; t++) {
+                        mm8x1Q8_0(data, off, rb, cols, x, xo + t * cols, out, oo + t * rows, ors);
+                    }
                 }
             }
             case Q4_0 -> {
                 if (tt == 4) {
                     mm4x4Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
-                } else {
+                } else if (tt == 8) {
                     mm2x8Q4_0(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                } else {
+                    for (int t = 0; t < tt; t++) {
+                        mm4x1Q4_0(data, off, rb, cols, x, xo + t * cols, out, oo + t * rows, ors);
+                    }
                 }
             }
             case Q4_K -> mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
@@ -939,7 +951,6 @@ final class VectorKernels implements DotKernels {
     }
 
     private static final long PAGE_BYTES = 4096;
-
 
     /**
      * Sink for the loads of {@link #touchRow}; written so that the JIT keeps them. Racy writes from several threads
@@ -1013,29 +1024,7 @@ final class VectorKernels implements DotKernels {
      */
     private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int v0, int v1, float[] out) {
-        boolean q8 = type == GgmlType.Q8_0;
-        int group = q8 ? 8 : 4;
-        int r = r0;
-        // rows a page apart while a whole block of them is left, then adjacent ones
-        for (int spread = pageSpread(rowBytes); r + group <= r1; spread = 1) {
-            for (; r + group * spread <= r1; r += group * spread) {
-                for (int s = 0; s < spread; s++) {
-                    long off = (r + s) * rowBytes;
-                    for (int v = v0; v < v1; v++) {
-                        if (q8) {
-                            mm8x1Q8_0(data, off, spread * rowBytes, cols, x, v * cols, out, v * rows + r + s, spread);
-                        } else {
-                            mm4x1Q4_0(data, off, spread * rowBytes, cols, x, v * cols, out, v * rows + r + s, spread);
-                        }
-                    }
-                }
-            }
-        }
-        for (; r < r1; r++) {
-            for (int v = v0; v < v1; v++) {
-                out[v * rows + r] = dotTiled(type, data, r * rowBytes, cols, x, v * cols);
-            }
-        }
+        tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, v0, type == GgmlType.Q8_0 ? 8 : 4, v1 - v0, out);
     }
 
     private static float dotTiled(GgmlType type, MemorySegment data, long off, int n, float[] x, int xOff) {

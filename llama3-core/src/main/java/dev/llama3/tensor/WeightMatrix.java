@@ -146,9 +146,9 @@ public final class WeightMatrix {
      * As {@link #matmul}, for the vectors of a prompt: each result depends only on the row and the vector (not on
      * the batch, the vector's place in it or the thread count), but may differ from {@link #dotRow} in the last
      * bits, because for some types a faster order of the same float32 arithmetic serves many vectors (Q8_0, Q4_0,
-     * Q4_K and Q6_K with 512-bit vectors multiply weights unpacked to float32; see docs/performance.md). A sequence's prompt
-     * tokens go through this method and its decoded tokens through {@link #matmul}, so a session decoding alone and
-     * the same session batched with others still agree bit for bit.
+     * Q4_K and Q6_K with 512-bit vectors multiply weights unpacked to float32; see docs/performance.md). A sequence's
+     * prompt tokens go through this method and its decoded tokens through {@link #matmul}, so a session decoding
+     * alone and the same session batched with others still agree bit for bit.
      */
     public void matmulPrompt(ComputePool pool, float[] x, int batch, float[] out) {
         matmul(pool, x, batch, out, true);
