@@ -21,7 +21,7 @@ Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over such panels, one p
 import os
 import sys
 
-SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q4_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q6_K:1:1", "Q6_K:1:4", "Q6_K512:1:1"]
+SPECS = ["Q8_0S:2:8", "Q4_0S:2:8", "Q8_0S:4:4", "Q4_0S:4:4", "Q8_0S:8:1", "Q4_0S:4:1", "Q4_K:1:1", "Q4_K:2:4", "Q4_K512:1:1", "Q4_K512:2:1", "Q6_K:1:1", "Q6_K:1:4", "Q6_K512:1:1"]
 START = "    // ---------------------------------------------------------------- generated tiled kernels"
 END = "    // ---------------------------------------------------------------- end of generated tiled kernels"
 
@@ -188,6 +188,12 @@ def s_scheme(tname, R, T):
     body += ind(b, 1) + ["}"]
     return body
 
+def q4_k_512_scale_reads(r):
+    # d and dmin of row r's super-block. Every kernel reads them before its vector work: these reads end in a method
+    # C2 inlines only while its parse is below NodeCountInliningCutoff (see dotQ8_0).
+    return [f"float d{r} = halfToFloat(seg.get(SHORT_LE, o{r}));",
+            f"float m{r} = halfToFloat(seg.get(SHORT_LE, o{r} + 2));"]
+
 def q4_k_512_scales(r):
     # the 8 scales (lanes 0-7: d * sc[j]) and 8 mins (lanes 8-15: -dmin * m[j]) of row r's super-block as one float
     # vector ds{r}
@@ -196,52 +202,110 @@ def q4_k_512_scales(r):
         f"IntVector p{r} = ((IntVector) k{r}.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);",
         f"IntVector h{r} = ((IntVector) k{r}.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);",
         f"IntVector sm{r} = p{r}.and(63).blend(p{r}.and(15).or(h{r}), Q4K_SCALES_HI).blend(p{r}.lanewise(LSHR, 4).or(h{r}), Q4K_MINS_HI);",
-        f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o{r})))",
-        f"        .blend(-halfToFloat(seg.get(SHORT_LE, o{r} + 2)), Q4K_MINS));",
+        f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(FloatVector.broadcast(F, d{r}).blend(-m{r}, Q4K_MINS));",
     ]
 
 def q4_k_512_lanes(r, g, suffix):
-    # group g's lane broadcasts (LANE_j): da/db scale its low/high nibbles, na/nb are the negated mins
+    # group g's weight tables: lane q of ta (low nibbles, sub-block 2g) and tb (high nibbles, sub-block 2g + 1) is
+    # the weight of nibble q, fma(q, d * sc, -dmin * m) -- the one FMA the loop kernels do per weight, done here
+    # once per table, so that a weight is a table lookup (selectFrom) instead of an int-to-float conversion and an
+    # FMA. Kept as int bits, since selectFrom takes its indexes from the vector it is called on.
     return [
-        f"FloatVector da{suffix} = ds{r}.rearrange(LANE_{2 * g});",
-        f"FloatVector na{suffix} = ds{r}.rearrange(LANE_{8 + 2 * g});",
-        f"FloatVector db{suffix} = ds{r}.rearrange(LANE_{2 * g + 1});",
-        f"FloatVector nb{suffix} = ds{r}.rearrange(LANE_{9 + 2 * g});",
+        f"IntVector ta{suffix} = IOTA_F.fma(ds{r}.rearrange(LANE_{2 * g}), ds{r}.rearrange(LANE_{8 + 2 * g})).reinterpretAsInts();",
+        f"IntVector tb{suffix} = IOTA_F.fma(ds{r}.rearrange(LANE_{2 * g + 1}), ds{r}.rearrange(LANE_{9 + 2 * g})).reinterpretAsInts();",
     ]
 
 def q4_k_512_weights(q, suffix):
-    # the weights of a 16-byte load q: low nibbles (first half of a group, one line), then high nibbles (second
-    # half, two lines)
-    lo = f"((FloatVector) {q}.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da{suffix}, na{suffix})"
-    hi = [f"((FloatVector) {q}.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)",
-          f"        .convertShape(B2F, F, 0)).fma(db{suffix}, nb{suffix})"]
+    # the weights of 16 bytes q (sign-extended to ints): low nibbles (first half of a group), then high nibbles
+    # (second half). selectFrom wraps each index to 0..15 (floorMod by the lane count), which is what keeps the
+    # low nibble of q and, after the shift, the high one.
+    lo = f"{q}.selectFrom(ta{suffix}).reinterpretAsFloats()"
+    hi = [f"{q}.lanewise(ASHR, 4)", f"        .selectFrom(tb{suffix}).reinterpretAsFloats()"]
     return lo, hi
 
-def q4_k_512_super_block(emit):
-    # one super-block of a single row: scales, lane broadcasts, then for each 16-byte load q0 (values 64g + j and
-    # 64g + j + 32) the lines emit(lo, hi, 64g + j) makes of its low- and high-nibble weights
-    b = q4_k_512_scales(0)
+def q4_k_512_super_block(R, emit):
+    # one super-block of R rows: scale reads, scales, then per group g its weight tables and, for each 16-byte load
+    # q{r} (values 64g + j and 64g + j + 32 of row r), the lines emit(los, his, 64g + j) makes of the rows' low- and
+    # high-nibble weights
+    b = []
+    for r in range(R):
+        b += q4_k_512_scale_reads(r)
+    for r in range(R):
+        b += q4_k_512_scales(r)
     for g in range(4):
-        b += q4_k_512_lanes(0, g, f"0{g}")
-    for g in range(4):
+        for r in range(R):
+            b += q4_k_512_lanes(r, g, f"{r}{g}")
         for j in (0, 16):
-            decl = "ByteVector " if (g, j) == (0, 0) else ""
-            b.append(f"{decl}q0 = ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE);")
-            lo, hi = q4_k_512_weights("q0", f"0{g}")
-            b += emit(lo, hi, 64 * g + j)
-    b.append("o0 += 144;")
+            los, his = [], []
+            for r in range(R):
+                decl = "IntVector " if (g, j) == (0, 0) else ""
+                b.append(f"{decl}q{r} = (IntVector) ByteVector.fromMemorySegment(B, seg, o{r} + {16 + 32 * g + j}, LE)")
+                b.append("        .convertShape(B2I, I, 0);")
+                lo, hi = q4_k_512_weights(f"q{r}", f"{r}{g}")
+                los.append(lo)
+                his.append(hi)
+            b += emit(los, his, 64 * g + j)
+    for r in range(R):
+        b.append(f"o{r} += 144;")
+    return b
+
+def q4_k_512_rows(R):
+    # R rows (taken a page apart by the caller: R streams of weights in flight) x one vector. The super-block is
+    # walked group by group in a loop, not unrolled like dotQ4_K512: R unrolled rows are more than C1 can compile
+    # (out of virtual registers), which would leave the kernel interpreted until C2 compiles it. Instead of the
+    # lane broadcasts of group g, the scale vector is rotated by two lanes per group (ROT_Q4K), so that group g's
+    # scales and mins are always in lanes 0, 1, 8 and 9. Per (row, vector) the operations and their order are
+    # dotQ4_K512's.
+    b = ["for (int i = 0; i < n; i += 256) {"]
+    sb = []
+    for r in range(R):
+        sb += q4_k_512_scale_reads(r)
+    for r in range(R):
+        sb += q4_k_512_scales(r)
+    sb.append("for (int g = 0; g < 4; g++) {")
+    gb = []
+    for r in range(R):
+        gb += q4_k_512_lanes(r, 0, f"{r}")
+    for j in (0, 16):
+        for r in range(R):
+            decl = "IntVector " if j == 0 else ""
+            gb.append(f"{decl}q{r} = (IntVector) ByteVector.fromMemorySegment(B, seg, o{r} + {16 + j}, LE)")
+            gb.append("        .convertShape(B2I, I, 0);")
+        gb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + {j});")
+        for r in range(R):
+            lo, hi = q4_k_512_weights(f"q{r}", f"{r}")
+            gb.append(f"c{r}0 = {lo}.fma(xv, c{r}0);")
+        gb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + {j + 32});")
+        for r in range(R):
+            lo, hi = q4_k_512_weights(f"q{r}", f"{r}")
+            gb += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
+    for r in range(R):
+        gb.append(f"ds{r} = ds{r}.rearrange(ROT_Q4K);")
+        gb.append(f"o{r} += 32;")
+    sb += ind(gb, 1) + ["}"]
+    for r in range(R):
+        sb.append(f"o{r} += 16;")
+    b += ind(sb, 1) + ["}"]
     return b
 
 def q4_k_512(R, T):
+    if R > 1:
+        assert T == 1
+        return q4_k_512_rows(R)
     # 512-bit only (L == 16, B = 16 bytes): dotQ4_K's loops unrolled, same operations in the same order per
     # (row, vector). The 8 scales and 8 mins of a super-block are decoded with one pass of int vector operations
     # (lanes 0-7: d * sc[j], lanes 8-15: -dmin * m[j], the same floats as the scalar decoding of the loop kernels)
-    # and broadcast lane by lane (LANE_j), instead of some forty scalar operations per 64 weights.
-    assert R == 1 and T == 1
-    def fma(lo, hi, v):
-        return [f"xv = FloatVector.fromArray(F, x, x0 + i + {v});", f"c00 = {lo}.fma(xv, c00);",
-                f"xv = FloatVector.fromArray(F, x, x0 + i + {v + 32});", f"e00 = {hi[0]}", f"{hi[1]}.fma(xv, e00);"]
-    return ["for (int i = 0; i < n; i += 256) {"] + ind(q4_k_512_super_block(fma), 1) + ["}"]
+    # and broadcast lane by lane (LANE_j) into weight tables, instead of some forty scalar operations per 64 weights.
+    # R rows (taken a page apart by the caller) are R streams of weights in flight for one vector.
+    assert T == 1
+    def fma(los, his, v):
+        b = [f"xv = FloatVector.fromArray(F, x, x0 + i + {v});"]
+        b += [f"c{r}0 = {lo}.fma(xv, c{r}0);" for r, lo in enumerate(los)]
+        b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {v + 32});")
+        for r, hi in enumerate(his):
+            b += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
+        return b
+    return ["for (int i = 0; i < n; i += 256) {"] + ind(q4_k_512_super_block(R, fma), 1) + ["}"]
 
 def q6_k_512_scales(r):
     # lane j = d * sc[j], the same float product as the loop kernel's scalar one
@@ -299,9 +363,9 @@ def unpack_kernel(tname, super_block):
     return ind(lines, 1)
 
 def unpack_q4_k_512():
-    def store(lo, hi, v):
-        return [f"{lo}.intoArray(w, wo + i + {v});", hi[0], f"{hi[1]}.intoArray(w, wo + i + {v + 32});"]
-    return unpack_kernel("Q4_K", q4_k_512_super_block(store))
+    def store(los, his, v):
+        return [f"{los[0]}.intoArray(w, wo + i + {v});", his[0][0], f"{his[0][1]}.intoArray(w, wo + i + {v + 32});"]
+    return unpack_kernel("Q4_K", q4_k_512_super_block(1, store))
 
 def unpack_q6_k_512():
     def store(wl, v):
@@ -432,6 +496,11 @@ def section():
     out.append("    private static final VectorMask<Integer> Q4K_SCALES_HI = VectorMask.fromLong(I, 0x00F0L);")
     out.append("    private static final VectorMask<Integer> Q4K_MINS_HI = VectorMask.fromLong(I, 0xF000L);")
     out.append("    private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);")
+    out.append("    // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).")
+    out.append("    private static final VectorShuffle<Float> ROT_Q4K = L == 16")
+    out.append("            ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;")
+    out.append("    // IOTA_F: lane q holds q (the nibble values of the Q4_K512 weight tables).")
+    out.append("    private static final FloatVector IOTA_F = (FloatVector) IntVector.zero(I).addIndex(1).convert(I2F, 0);")
     out.append("")
     for spec in SPECS:
         t, r, tt = spec.split(":")

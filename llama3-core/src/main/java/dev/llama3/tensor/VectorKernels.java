@@ -1,6 +1,7 @@
 package dev.llama3.tensor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -932,7 +933,15 @@ final class VectorKernels implements DotKernels {
                     }
                 }
             }
-            case Q4_K -> mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+            case Q4_K -> {
+                if (L == 16 && tt < 4) {
+                    for (int t = 0; t < tt; t++) {
+                        mm2x1Q4_K512(data, off, rb, cols, x, xo + t * cols, out, oo + t * rows, ors);
+                    }
+                } else {
+                    mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
+                }
+            }
             default -> mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
         }
     }
@@ -966,7 +975,7 @@ final class VectorKernels implements DotKernels {
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                  float[] x, int v0, int v1, float[] out) {
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0);
+        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K);
         int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
         // Q4_K, one vector: the kernel is fast enough that a single stream of weights starves it (Sapphire Rapids:
         // the 16 gate matrices took 38 ms, 17.5 ms with the next row touched ahead). Q6_K and Q4_0 are bound by
@@ -1024,7 +1033,12 @@ final class VectorKernels implements DotKernels {
      */
     private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int v0, int v1, float[] out) {
-        tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, v0, type == GgmlType.Q8_0 ? 8 : 4, v1 - v0, out);
+        int tr = switch (type) {
+            case Q8_0 -> 8;
+            case Q4_K -> 2;
+            default -> 4;
+        };
+        tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, v0, tr, v1 - v0, out);
     }
 
     private static float dotTiled(GgmlType type, MemorySegment data, long off, int n, float[] x, int xOff) {
@@ -1586,6 +1600,11 @@ final class VectorKernels implements DotKernels {
     private static final VectorMask<Integer> Q4K_SCALES_HI = VectorMask.fromLong(I, 0x00F0L);
     private static final VectorMask<Integer> Q4K_MINS_HI = VectorMask.fromLong(I, 0xF000L);
     private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
+    // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).
+    private static final VectorShuffle<Float> ROT_Q4K = L == 16
+            ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;
+    // IOTA_F: lane q holds q (the nibble values of the Q4_K512 weight tables).
+    private static final FloatVector IOTA_F = (FloatVector) IntVector.zero(I).addIndex(1).convert(I2F, 0);
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os, int ors) {
@@ -2931,76 +2950,77 @@ final class VectorKernels implements DotKernels {
         FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
+            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
+            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
             ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
             IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
             IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
             IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
-            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
-                    .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));
-            FloatVector da00 = ds0.rearrange(LANE_0);
-            FloatVector na00 = ds0.rearrange(LANE_8);
-            FloatVector db00 = ds0.rearrange(LANE_1);
-            FloatVector nb00 = ds0.rearrange(LANE_9);
-            FloatVector da01 = ds0.rearrange(LANE_2);
-            FloatVector na01 = ds0.rearrange(LANE_10);
-            FloatVector db01 = ds0.rearrange(LANE_3);
-            FloatVector nb01 = ds0.rearrange(LANE_11);
-            FloatVector da02 = ds0.rearrange(LANE_4);
-            FloatVector na02 = ds0.rearrange(LANE_12);
-            FloatVector db02 = ds0.rearrange(LANE_5);
-            FloatVector nb02 = ds0.rearrange(LANE_13);
-            FloatVector da03 = ds0.rearrange(LANE_6);
-            FloatVector na03 = ds0.rearrange(LANE_14);
-            FloatVector db03 = ds0.rearrange(LANE_7);
-            FloatVector nb03 = ds0.rearrange(LANE_15);
-            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
+            IntVector tb00 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
+            c00 = q0.selectFrom(ta00).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 32);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb00).reinterpretAsFloats().fma(xv, e00);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).fma(xv, c00);
+            c00 = q0.selectFrom(ta00).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb00).reinterpretAsFloats().fma(xv, e00);
+            IntVector ta01 = IOTA_F.fma(ds0.rearrange(LANE_2), ds0.rearrange(LANE_10)).reinterpretAsInts();
+            IntVector tb01 = IOTA_F.fma(ds0.rearrange(LANE_3), ds0.rearrange(LANE_11)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 48, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 64);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
+            c00 = q0.selectFrom(ta01).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 96);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb01).reinterpretAsFloats().fma(xv, e00);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 64, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).fma(xv, c00);
+            c00 = q0.selectFrom(ta01).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb01).reinterpretAsFloats().fma(xv, e00);
+            IntVector ta02 = IOTA_F.fma(ds0.rearrange(LANE_4), ds0.rearrange(LANE_12)).reinterpretAsInts();
+            IntVector tb02 = IOTA_F.fma(ds0.rearrange(LANE_5), ds0.rearrange(LANE_13)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 80, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
+            c00 = q0.selectFrom(ta02).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 160);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb02).reinterpretAsFloats().fma(xv, e00);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 96, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).fma(xv, c00);
+            c00 = q0.selectFrom(ta02).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb02).reinterpretAsFloats().fma(xv, e00);
+            IntVector ta03 = IOTA_F.fma(ds0.rearrange(LANE_6), ds0.rearrange(LANE_14)).reinterpretAsInts();
+            IntVector tb03 = IOTA_F.fma(ds0.rearrange(LANE_7), ds0.rearrange(LANE_15)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 112, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 192);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
+            c00 = q0.selectFrom(ta03).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 224);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb03).reinterpretAsFloats().fma(xv, e00);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 128, LE)
+                    .convertShape(B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
-            c00 = ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).fma(xv, c00);
+            c00 = q0.selectFrom(ta03).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
-            e00 = ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).fma(xv, e00);
+            e00 = q0.lanewise(ASHR, 4)
+                    .selectFrom(tb03).reinterpretAsFloats().fma(xv, e00);
             o0 += 144;
         }
         c00 = c00.add(e00);
@@ -3013,6 +3033,89 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         return c00.lane(0);
+    }
+
+    static void mm2x1Q4_K512(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,
+            int ors) {
+        long o0 = off;
+        long o1 = off + rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector e00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector e10 = FloatVector.zero(F);
+        FloatVector xv;
+        for (int i = 0; i < n; i += 256) {
+            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
+            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
+            float d1 = halfToFloat(seg.get(SHORT_LE, o1));
+            float m1 = halfToFloat(seg.get(SHORT_LE, o1 + 2));
+            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
+            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
+            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
+            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            ByteVector k1 = ByteVector.fromMemorySegment(B, seg, o1 + 4, LE);
+            IntVector p1 = ((IntVector) k1.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
+            IntVector h1 = ((IntVector) k1.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
+            IntVector sm1 = p1.and(63).blend(p1.and(15).or(h1), Q4K_SCALES_HI).blend(p1.lanewise(LSHR, 4).or(h1), Q4K_MINS_HI);
+            FloatVector ds1 = ((FloatVector) sm1.convert(I2F, 0)).mul(FloatVector.broadcast(F, d1).blend(-m1, Q4K_MINS));
+            for (int g = 0; g < 4; g++) {
+                IntVector ta0 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
+                IntVector tb0 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+                IntVector ta1 = IOTA_F.fma(ds1.rearrange(LANE_0), ds1.rearrange(LANE_8)).reinterpretAsInts();
+                IntVector tb1 = IOTA_F.fma(ds1.rearrange(LANE_1), ds1.rearrange(LANE_9)).reinterpretAsInts();
+                IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
+                        .convertShape(B2I, I, 0);
+                IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B, seg, o1 + 16, LE)
+                        .convertShape(B2I, I, 0);
+                xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 0);
+                c00 = q0.selectFrom(ta0).reinterpretAsFloats().fma(xv, c00);
+                c10 = q1.selectFrom(ta1).reinterpretAsFloats().fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 32);
+                e00 = q0.lanewise(ASHR, 4)
+                        .selectFrom(tb0).reinterpretAsFloats().fma(xv, e00);
+                e10 = q1.lanewise(ASHR, 4)
+                        .selectFrom(tb1).reinterpretAsFloats().fma(xv, e10);
+                q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
+                        .convertShape(B2I, I, 0);
+                q1 = (IntVector) ByteVector.fromMemorySegment(B, seg, o1 + 32, LE)
+                        .convertShape(B2I, I, 0);
+                xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 16);
+                c00 = q0.selectFrom(ta0).reinterpretAsFloats().fma(xv, c00);
+                c10 = q1.selectFrom(ta1).reinterpretAsFloats().fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 48);
+                e00 = q0.lanewise(ASHR, 4)
+                        .selectFrom(tb0).reinterpretAsFloats().fma(xv, e00);
+                e10 = q1.lanewise(ASHR, 4)
+                        .selectFrom(tb1).reinterpretAsFloats().fma(xv, e10);
+                ds0 = ds0.rearrange(ROT_Q4K);
+                o0 += 32;
+                ds1 = ds1.rearrange(ROT_Q4K);
+                o1 += 32;
+            }
+            o0 += 16;
+            o1 += 16;
+        }
+        c00 = c00.add(e00);
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(e10);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + ors] = c10.lane(0);
     }
 
     static float dotQ6_K(MemorySegment seg, long off, int n, float[] x, int x0) {
@@ -3285,60 +3388,61 @@ final class VectorKernels implements DotKernels {
     static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
         long o0 = off;
         for (int i = 0; i < n; i += 256) {
+            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
+            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
             ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
             IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
             IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
             IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
-            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
-                    .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS));
-            FloatVector da00 = ds0.rearrange(LANE_0);
-            FloatVector na00 = ds0.rearrange(LANE_8);
-            FloatVector db00 = ds0.rearrange(LANE_1);
-            FloatVector nb00 = ds0.rearrange(LANE_9);
-            FloatVector da01 = ds0.rearrange(LANE_2);
-            FloatVector na01 = ds0.rearrange(LANE_10);
-            FloatVector db01 = ds0.rearrange(LANE_3);
-            FloatVector nb01 = ds0.rearrange(LANE_11);
-            FloatVector da02 = ds0.rearrange(LANE_4);
-            FloatVector na02 = ds0.rearrange(LANE_12);
-            FloatVector db02 = ds0.rearrange(LANE_5);
-            FloatVector nb02 = ds0.rearrange(LANE_13);
-            FloatVector da03 = ds0.rearrange(LANE_6);
-            FloatVector na03 = ds0.rearrange(LANE_14);
-            FloatVector db03 = ds0.rearrange(LANE_7);
-            FloatVector nb03 = ds0.rearrange(LANE_15);
-            ByteVector q0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).intoArray(w, wo + i + 0);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).intoArray(w, wo + i + 32);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da00, na00).intoArray(w, wo + i + 16);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db00, nb00).intoArray(w, wo + i + 48);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).intoArray(w, wo + i + 64);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).intoArray(w, wo + i + 96);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da01, na01).intoArray(w, wo + i + 80);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db01, nb01).intoArray(w, wo + i + 112);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).intoArray(w, wo + i + 128);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).intoArray(w, wo + i + 160);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da02, na02).intoArray(w, wo + i + 144);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db02, nb02).intoArray(w, wo + i + 176);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).intoArray(w, wo + i + 192);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).intoArray(w, wo + i + 224);
-            q0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
-            ((FloatVector) q0.and((byte) 0x0F).convertShape(B2F, F, 0)).fma(da03, na03).intoArray(w, wo + i + 208);
-            ((FloatVector) q0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .convertShape(B2F, F, 0)).fma(db03, nb03).intoArray(w, wo + i + 240);
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
+            IntVector tb00 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta00).reinterpretAsFloats().intoArray(w, wo + i + 0);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb00).reinterpretAsFloats().intoArray(w, wo + i + 32);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta00).reinterpretAsFloats().intoArray(w, wo + i + 16);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb00).reinterpretAsFloats().intoArray(w, wo + i + 48);
+            IntVector ta01 = IOTA_F.fma(ds0.rearrange(LANE_2), ds0.rearrange(LANE_10)).reinterpretAsInts();
+            IntVector tb01 = IOTA_F.fma(ds0.rearrange(LANE_3), ds0.rearrange(LANE_11)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 48, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta01).reinterpretAsFloats().intoArray(w, wo + i + 64);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb01).reinterpretAsFloats().intoArray(w, wo + i + 96);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 64, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta01).reinterpretAsFloats().intoArray(w, wo + i + 80);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb01).reinterpretAsFloats().intoArray(w, wo + i + 112);
+            IntVector ta02 = IOTA_F.fma(ds0.rearrange(LANE_4), ds0.rearrange(LANE_12)).reinterpretAsInts();
+            IntVector tb02 = IOTA_F.fma(ds0.rearrange(LANE_5), ds0.rearrange(LANE_13)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 80, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta02).reinterpretAsFloats().intoArray(w, wo + i + 128);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb02).reinterpretAsFloats().intoArray(w, wo + i + 160);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 96, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta02).reinterpretAsFloats().intoArray(w, wo + i + 144);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb02).reinterpretAsFloats().intoArray(w, wo + i + 176);
+            IntVector ta03 = IOTA_F.fma(ds0.rearrange(LANE_6), ds0.rearrange(LANE_14)).reinterpretAsInts();
+            IntVector tb03 = IOTA_F.fma(ds0.rearrange(LANE_7), ds0.rearrange(LANE_15)).reinterpretAsInts();
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 112, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta03).reinterpretAsFloats().intoArray(w, wo + i + 192);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb03).reinterpretAsFloats().intoArray(w, wo + i + 224);
+            q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 128, LE)
+                    .convertShape(B2I, I, 0);
+            q0.selectFrom(ta03).reinterpretAsFloats().intoArray(w, wo + i + 208);
+            q0.lanewise(ASHR, 4)
+                    .selectFrom(tb03).reinterpretAsFloats().intoArray(w, wo + i + 240);
             o0 += 144;
         }
     }

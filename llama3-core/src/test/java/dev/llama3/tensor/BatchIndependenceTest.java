@@ -218,12 +218,14 @@ class BatchIndependenceTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void rowsTakenAPageApartLandInTheirPlaces(String impl, GgmlType type, DotKernels kernels) {
-        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q4_K) {
             return;
         }
         SplittableRandom random = new SplittableRandom(7);
+        // short rows (8 to a page) and long ones (2 to 4); Q4_K rows are whole super-blocks of 256 values
+        int[] lengths = type == GgmlType.Q4_K ? new int[] {256, 2304} : new int[] {96, 2080};
         try (ComputePool single = new ComputePool(1)) {
-            for (int cols : new int[] {96, 2080}) {
+            for (int cols : lengths) {
                 for (int rows : new int[] {70, 141}) {
                     WeightMatrix w = WeightMatrix.of("w", type, WeightMatrixTest.randomMatrix(type, rows, cols, rows),
                             rows, cols, kernels);
