@@ -47,7 +47,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a quarter slower for the whole process (docs/performance.md, "Prompt products").
  *
  * <p>Numerics: Q6_K forms each weight exactly as ggml dequantizes it ({@code q * d}, one rounding) and Q4_K with one
- * FMA where ggml rounds twice ({@code q * d1 - m1}), then FMA it into the accumulator; Q8_0, Q4_0, Q5_0, IQ4_NL and
+ * FMA where ggml rounds twice ({@code q * d1 - m1}; with 512-bit vectors that FMA fills a 16-entry table per
+ * sub-block once, and each weight is looked up in it), then FMA it into the accumulator; Q8_0, Q4_0, Q5_0, IQ4_NL and
  * IQ4_XS sum {@code q * x} per block of 32 and apply the block scale once (Q4_0's sum starts with a multiply, the
  * others' with an FMA into zero: the same value up to the sign of a zero). Activations stay float32 (int8
  * activations were measured and did not pay without a dot-product instruction in the Vector API, see
@@ -977,9 +978,9 @@ final class VectorKernels implements DotKernels {
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
         boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K);
         int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
-        // Q4_K, one vector: the kernel is fast enough that a single stream of weights starves it (Sapphire Rapids:
-        // the 16 gate matrices took 38 ms, 17.5 ms with the next row touched ahead). Q6_K and Q4_0 are bound by
-        // unpacking and gained nothing.
+        // Q4_K below 512 bits, one vector: the kernel is fast enough that a single stream of weights starves it
+        // (Sapphire Rapids, before the 512-bit kernels took two rows a page apart: the 16 gate matrices took 38 ms,
+        // 17.5 ms with the next row touched ahead). Q6_K and Q4_0 are bound by unpacking and gained nothing.
         boolean touch = type == GgmlType.Q4_K && single > v0;
         int sink = 0;
         for (int r = r0; r < r1; r++) {
@@ -1023,13 +1024,15 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0 rows, several rows at a time (measured,
+     * Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0/Q4_K rows, several rows at a time (measured,
      * docs/performance.md "Decode"): Q8_0 8 ({@code mm8x1Q8_0}), Q4_0 4 ({@code mm4x1Q4_0}), taken
      * {@link #pageSpread} rows apart. Each row's weights are a separate stream, and on Sapphire Rapids one core
      * reaches only about 5 GB/s from a single sequential stream: the model's Q8_0 products went from 108 to 72 ms per
      * token on two cores with 8 adjacent rows in flight, and to 67 ms with the rows a page apart. Q4_0 had kept one
      * row at a time for 2048-column rows, where 4 adjacent rows measured slower (19 against 14 ms for the 16 gate
-     * matrices); 4 rows a page apart are faster (13 against 15-17 ms).
+     * matrices); 4 rows a page apart are faster (13 against 15-17 ms). Q4_K (512-bit) 2 ({@code mm2x1Q4_K512}): with
+     * its weights from tables it is bound by unpacking less than before, and two rows a page apart took the model's
+     * Q4_K products from 51 to 44 ms per token; more rows are too large for C1 (see mm2x1Q4_K512).
      */
     private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                   float[] x, int v0, int v1, float[] out) {
