@@ -13,7 +13,9 @@ per-block-sum kernels (s = q.x per 32-block, then acc += s * d), matching the ha
 vectors (sessions decoding together). Q4_K keeps two accumulators per (row, vector), low nibbles
 (even sub-blocks) and high nibbles (odd ones), added before the lane sum: one FMA chain's latency bounded the
 single-vector kernel. "Q4_K512" is dotQ4_K with its loops unrolled for 512-bit
-vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch).
+vectors (the loop version spends a fifth of its time on loop control and the per-group scale branch); its weights
+are lookups in per-sub-block tables. "Q4_K512:2:1" takes two rows (a page apart) for one vector, looped over the
+groups of a super-block so that C1 can compile it.
 After the specs come the float-panel kernels (PANEL_SPECS): unpackQ4_K512/unpackQ6_K512 write a row's weights as
 float32, and mmPanelRxT tiles combine such rows with vectors, per pair in the order of dotQ4_K512/dotQ6_K512.
 Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over such panels, one plain column order per pair.
