@@ -502,7 +502,7 @@ def section():
     out.append("    private static final VectorShuffle<Float> ROT_Q4K = L == 16")
     out.append("            ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;")
     out.append("    // IOTA_F: lane q holds q (the nibble values of the Q4_K512 weight tables).")
-    out.append("    private static final FloatVector IOTA_F = (FloatVector) IntVector.zero(I).addIndex(1).convert(I2F, 0);")
+    out.append("    private static final FloatVector IOTA_F = (FloatVector) IOTA.convert(I2F, 0);")
     out.append("")
     for spec in SPECS:
         t, r, tt = spec.split(":")

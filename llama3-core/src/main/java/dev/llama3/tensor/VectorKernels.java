@@ -1607,7 +1607,7 @@ final class VectorKernels implements DotKernels {
     private static final VectorShuffle<Float> ROT_Q4K = L == 16
             ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;
     // IOTA_F: lane q holds q (the nibble values of the Q4_K512 weight tables).
-    private static final FloatVector IOTA_F = (FloatVector) IntVector.zero(I).addIndex(1).convert(I2F, 0);
+    private static final FloatVector IOTA_F = (FloatVector) IOTA.convert(I2F, 0);
 
     static void mm2x8Q8_0(MemorySegment seg, long off, long rb, int n, float[] x, int x0, int xs,
             float[] out, int o, int os, int ors) {
