@@ -225,30 +225,22 @@ def q4_k_512_weights(q, suffix):
     hi = [f"{q}.lanewise(ASHR, 4)", f"        .selectFrom(tb{suffix}).reinterpretAsFloats()"]
     return lo, hi
 
-def q4_k_512_super_block(R, emit):
-    # one super-block of R rows: scale reads, scales, then per group g its weight tables and, for each 16-byte load
-    # q{r} (values 64g + j and 64g + j + 32 of row r), the lines emit(los, his, 64g + j) makes of the rows' low- and
-    # high-nibble weights
-    b = []
-    for r in range(R):
-        b += q4_k_512_scale_reads(r)
-    for r in range(R):
-        b += q4_k_512_scales(r)
+def q4_k_512_super_block(emit):
+    # one super-block of a single row, unrolled: scale reads, scales, then per group g its weight tables and, for
+    # each 16-byte load q0 (values 64g + j and 64g + j + 32), the lines emit(lo, hi, 64g + j) makes of its low- and
+    # high-nibble weights. (Multi-row kernels loop over the groups instead, see q4_k_512_rows; the panel unpacking
+    # keeps this form, which unpacks a batch of 4 faster than the looped one: the model's Q4_K gate products at batch
+    # 4 took 27-31 against 32-35 ms.)
+    b = q4_k_512_scale_reads(0) + q4_k_512_scales(0)
     for g in range(4):
-        for r in range(R):
-            b += q4_k_512_lanes(r, g, f"{r}{g}")
+        b += q4_k_512_lanes(0, g, f"0{g}")
         for j in (0, 16):
-            los, his = [], []
-            for r in range(R):
-                decl = "IntVector " if (g, j) == (0, 0) else ""
-                b.append(f"{decl}q{r} = (IntVector) ByteVector.fromMemorySegment(B, seg, o{r} + {16 + 32 * g + j}, LE)")
-                b.append("        .convertShape(B2I, I, 0);")
-                lo, hi = q4_k_512_weights(f"q{r}", f"{r}{g}")
-                los.append(lo)
-                his.append(hi)
-            b += emit(los, his, 64 * g + j)
-    for r in range(R):
-        b.append(f"o{r} += 144;")
+            decl = "IntVector " if (g, j) == (0, 0) else ""
+            b.append(f"{decl}q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE)")
+            b.append("        .convertShape(B2I, I, 0);")
+            lo, hi = q4_k_512_weights("q0", f"0{g}")
+            b += emit(lo, hi, 64 * g + j)
+    b.append("o0 += 144;")
     return b
 
 def q4_k_512_rows(R):
@@ -298,16 +290,11 @@ def q4_k_512(R, T):
     # (row, vector). The 8 scales and 8 mins of a super-block are decoded with one pass of int vector operations
     # (lanes 0-7: d * sc[j], lanes 8-15: -dmin * m[j], the same floats as the scalar decoding of the loop kernels)
     # and broadcast lane by lane (LANE_j) into weight tables, instead of some forty scalar operations per 64 weights.
-    # R rows (taken a page apart by the caller) are R streams of weights in flight for one vector.
     assert T == 1
-    def fma(los, his, v):
-        b = [f"xv = FloatVector.fromArray(F, x, x0 + i + {v});"]
-        b += [f"c{r}0 = {lo}.fma(xv, c{r}0);" for r, lo in enumerate(los)]
-        b.append(f"xv = FloatVector.fromArray(F, x, x0 + i + {v + 32});")
-        for r, hi in enumerate(his):
-            b += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
-        return b
-    return ["for (int i = 0; i < n; i += 256) {"] + ind(q4_k_512_super_block(R, fma), 1) + ["}"]
+    def fma(lo, hi, v):
+        return [f"xv = FloatVector.fromArray(F, x, x0 + i + {v});", f"c00 = {lo}.fma(xv, c00);",
+                f"xv = FloatVector.fromArray(F, x, x0 + i + {v + 32});", f"e00 = {hi[0]}", f"{hi[1]}.fma(xv, e00);"]
+    return ["for (int i = 0; i < n; i += 256) {"] + ind(q4_k_512_super_block(fma), 1) + ["}"]
 
 def q6_k_512_scales(r):
     # lane j = d * sc[j], the same float product as the loop kernel's scalar one
@@ -365,9 +352,9 @@ def unpack_kernel(tname, super_block):
     return ind(lines, 1)
 
 def unpack_q4_k_512():
-    def store(los, his, v):
-        return [f"{los[0]}.intoArray(w, wo + i + {v});", his[0][0], f"{his[0][1]}.intoArray(w, wo + i + {v + 32});"]
-    return unpack_kernel("Q4_K", q4_k_512_super_block(1, store))
+    def store(lo, hi, v):
+        return [f"{lo}.intoArray(w, wo + i + {v});", hi[0], f"{hi[1]}.intoArray(w, wo + i + {v + 32});"]
+    return unpack_kernel("Q4_K", q4_k_512_super_block(store))
 
 def unpack_q6_k_512():
     def store(wl, v):
