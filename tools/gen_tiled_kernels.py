@@ -260,18 +260,17 @@ def q4_k_512_rows(R):
     gb = []
     for r in range(R):
         gb += q4_k_512_lanes(r, 0, f"{r}")
+    weights = [q4_k_512_weights(f"q{r}", f"{r}") for r in range(R)]
     for j in (0, 16):
         for r in range(R):
             decl = "IntVector " if j == 0 else ""
             gb.append(f"{decl}q{r} = (IntVector) ByteVector.fromMemorySegment(B, seg, o{r} + {16 + j}, LE)")
             gb.append("        .convertShape(B2I, I, 0);")
         gb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + {j});")
-        for r in range(R):
-            lo, hi = q4_k_512_weights(f"q{r}", f"{r}")
+        for r, (lo, _) in enumerate(weights):
             gb.append(f"c{r}0 = {lo}.fma(xv, c{r}0);")
         gb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + {j + 32});")
-        for r in range(R):
-            lo, hi = q4_k_512_weights(f"q{r}", f"{r}")
+        for r, (_, hi) in enumerate(weights):
             gb += [f"e{r}0 = {hi[0]}", f"{hi[1]}.fma(xv, e{r}0);"]
     for r in range(R):
         gb.append(f"ds{r} = ds{r}.rearrange(ROT_Q4K);")

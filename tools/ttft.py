@@ -16,7 +16,7 @@ import time
 
 
 def measure(llama3, model, prompt):
-    start = time.time()
+    start = time.monotonic()
     proc = subprocess.Popen([llama3, "generate", "--model", model, "--prompt", prompt, "-n", "4", "-t", "2",
                              "--temperature", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     marks = {}
@@ -31,7 +31,7 @@ def measure(llama3, model, prompt):
                 continue
             name = streams[fd]
             seen[name] += data
-            now = time.time() - start
+            now = time.monotonic() - start
             if name == "err" and "kernels" not in marks and b"Tensor kernels" in seen["err"]:
                 marks["kernels"] = now
             if name == "err" and "loaded" not in marks and b"Loaded" in seen["err"]:

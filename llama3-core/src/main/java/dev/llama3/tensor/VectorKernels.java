@@ -905,9 +905,9 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. Q8_0
-     * and Q4_0 with fewer than 4 vectors ({@link #rowGroups}): the R x 1 kernel for each vector in turn, while the
-     * rows are in cache.
+     * One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. Q8_0,
+     * Q4_0 and (512-bit) Q4_K with fewer than 4 vectors ({@link #rowGroups}): the R x 1 kernel for each vector in
+     * turn, while the rows are in cache.
      */
     private static void tile(GgmlType type, int tt, MemorySegment data, long off, long rb, int cols, float[] x, int xo,
                              float[] out, int oo, int rows, int ors) {

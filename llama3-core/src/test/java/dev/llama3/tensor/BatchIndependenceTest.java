@@ -209,18 +209,21 @@ class BatchIndependenceTest {
         }
     }
 
+    /** {@link #cases()} of the types whose kernels take several rows at once (Q8_0, Q4_0, Q4_K). */
+    static Stream<Arguments> multiRowCases() {
+        return cases().filter(a -> a.get()[1] == GgmlType.Q8_0 || a.get()[1] == GgmlType.Q4_0
+                || a.get()[1] == GgmlType.Q4_K);
+    }
+
     /**
      * Multi-row kernels take rows a page apart ({@code VectorKernels.pageSpread}): rows r, r + s, r + 2s, ... and
      * their results go back to their own places. One thread, so that one call sees whole blocks of spread rows and
-     * the rows left over after them; every vector count of the single-vector, 4 x 4 and 2 x 8 kernels, each result
-     * against {@code dotRow}.
+     * the rows left over after them; every vector count of the R x 1, 4 x 4 and 2 x 8 kernels (Q4_K: 2 x 1 with
+     * 512-bit vectors, 2 x 4), each result against {@code dotRow}.
      */
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
+    @MethodSource("multiRowCases")
     void rowsTakenAPageApartLandInTheirPlaces(String impl, GgmlType type, DotKernels kernels) {
-        if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0 && type != GgmlType.Q4_K) {
-            return;
-        }
         SplittableRandom random = new SplittableRandom(7);
         // short rows (8 to a page) and long ones (2 to 4); Q4_K rows are whole super-blocks of 256 values
         int[] lengths = type == GgmlType.Q4_K ? new int[] {256, 2304} : new int[] {96, 2080};
