@@ -728,8 +728,66 @@ final class VectorKernels implements DotKernels {
     /** Floats of a thread's panel of unpacked rows: 256 KiB, which stays in L2 next to the vectors being combined. */
     private static final int PANEL_FLOATS = 64 << 10;
 
-    /** Each thread's panel (compute pool workers and the threads that call matmul; grown for very long rows). */
-    private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[PANEL_FLOATS]);
+    /** Floats of slack before a panel or a copy of vectors, from which they start on a 64-byte line. */
+    private static final int ALIGN_FLOATS = ArrayAlignment.BYTES / Float.BYTES;
+
+    /**
+     * Each thread's panel (compute pool workers and the threads that call matmul; grown for very long rows), with
+     * {@link #ALIGN_FLOATS} of slack: the rows are unpacked from its first 64-byte line on (ArrayAlignment).
+     */
+    private static final ThreadLocal<float[]> PANELS =
+            ThreadLocal.withInitial(() -> new float[PANEL_FLOATS + ALIGN_FLOATS]);
+
+    /** This thread's panel, grown to hold {@code floats} from its first 64-byte line. */
+    private static float[] panel(int floats) {
+        float[] panel = PANELS.get();
+        if (panel.length < floats + ALIGN_FLOATS) {
+            panel = new float[floats + ALIGN_FLOATS];
+            PANELS.set(panel);
+        }
+        return panel;
+    }
+
+    /**
+     * Most floats of vectors a thread copies to 64-byte lines (16 MiB: a 512-token prompt chunk of 8192-column
+     * vectors); larger batches are read where they are.
+     */
+    private static final int ALIGNED_VECTORS_MAX = 4 << 20;
+
+    /** Each thread's copy of the vectors of the product it is working on, from a 64-byte line (ArrayAlignment). */
+    private static final ThreadLocal<float[]> ALIGNED_VECTORS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * Where this thread should copy the first {@code floats} of {@code x} for the register tiles: its aligned-vectors
+     * buffer (the caller copies them to {@link ArrayAlignment#alignedIndex}), or {@code x} itself when the arrays'
+     * addresses cannot be had or the vectors are too many. Java arrays start 16 bytes past an 8-byte boundary, so
+     * nearly every 512-bit load from them spans two cache lines, and the tiles, which load a vector of weights or
+     * activations for every two FMAs, ran at half their rate (docs/performance.md, "Aligned panels").
+     */
+    private static float[] alignedVectors(float[] x, int floats, boolean align) {
+        if (!align || !ArrayAlignment.available() || floats > ALIGNED_VECTORS_MAX) {
+            return x;
+        }
+        float[] buffer = ALIGNED_VECTORS.get();
+        if (buffer.length < floats + ALIGN_FLOATS) {
+            buffer = new float[floats + ALIGN_FLOATS];
+            ALIGNED_VECTORS.set(buffer);
+        }
+        return buffer;
+    }
+
+    /**
+     * Copies the first {@code floats} of {@code x} into {@code xv} from its first 64-byte line and returns that
+     * index; returns 0 and copies nothing when {@code xv} is {@code x} (see {@link #alignedVectors}).
+     */
+    private static int copyVectors(float[] x, float[] xv, int floats) {
+        if (xv == x) {
+            return 0;
+        }
+        int xo = Math.max(0, ArrayAlignment.alignedIndex(xv));
+        System.arraycopy(x, 0, xv, xo, floats);
+        return xo;
+    }
 
     /**
      * Q4_K and Q6_K times a batch (a prompt, several sessions): a panel of rows is unpacked once to float32 weights
@@ -740,6 +798,12 @@ final class VectorKernels implements DotKernels {
      */
     private static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                     int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true);
+    }
+
+    /** {@link #matmulPanel}; {@code align} false reads the panel and the vectors where they are (for the tests). */
+    static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                            int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align) {
         boolean q6 = type == GgmlType.Q6_K;
         int tr = q6 ? 4 : 2;
         int quads = batch & ~3;
@@ -747,27 +811,27 @@ final class VectorKernels implements DotKernels {
         // time keeps them in L1 for it instead of sending a whole panel through L2 (model's Q4_K gate and up products
         // at batch 4: 32-33 -> 24-28 ms; Q6_K's 4 rows of 8192 columns exceed L1 either way).
         int panelRows = quads == 4 ? tr : Math.max(tr, PANEL_FLOATS / cols / tr * tr);
-        float[] panel = PANELS.get();
-        if (panel.length < panelRows * cols) {
-            panel = new float[panelRows * cols];
-            PANELS.set(panel);
-        }
+        float[] panel = panel(panelRows * cols);
+        int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
+        float[] xv = alignedVectors(x, quads * cols, align);
+        int xo = copyVectors(x, xv, quads * cols);
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);
             int tiled = r0 + (r1 - r0) / tr * tr;
             for (int r = r0; r < tiled; r++) {
                 if (q6) {
-                    unpackQ6_K512(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                    unpackQ6_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                 } else {
-                    unpackQ4_K512(data, r * rowBytes, cols, panel, (r - r0) * cols);
+                    unpackQ4_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                 }
             }
             for (int b = 0; b < quads; b += 4) {
                 for (int r = r0; r < tiled; r += tr) {
+                    int wo = po + (r - r0) * cols;
                     if (q6) {
-                        mmPanel4x4Q6_K(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                        mmPanel4x4Q6_K(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
                     } else {
-                        mmPanel2x4Q4_K(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                        mmPanel2x4Q4_K(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
                     }
                 }
             }
@@ -807,19 +871,24 @@ final class VectorKernels implements DotKernels {
 
     private static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                           int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+        matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true);
+    }
+
+    /** {@link #matmulPromptPanel}; {@code align} false reads the panel and the vectors where they are (tests). */
+    static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
+                                  int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align) {
         int quads = batch & ~3;
         int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
-        float[] panel = PANELS.get();
-        if (panel.length < panelRows * cols) {
-            panel = new float[panelRows * cols];
-            PANELS.set(panel);
-        }
+        float[] panel = panel(panelRows * cols);
+        int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
+        float[] xv = alignedVectors(x, quads * cols, align);
+        int xo = copyVectors(x, xv, quads * cols);
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);
             int tiled = r0 + ((r1 - r0) & ~3);
             for (int r = r0; r < r1; r++) {
                 long off = r * rowBytes;
-                int wo = (r - r0) * cols;
+                int wo = po + (r - r0) * cols;
                 switch (type) {
                     case Q8_0 -> unpackQ8_0(data, off, cols, panel, wo);
                     case Q4_0 -> unpackQ4_0(data, off, cols, panel, wo);
@@ -829,13 +898,13 @@ final class VectorKernels implements DotKernels {
             }
             for (int b = 0; b < quads; b += 4) {
                 for (int r = r0; r < tiled; r += 4) {
-                    mmPrompt4x4(panel, (r - r0) * cols, cols, cols, x, b * cols, cols, out, b * rows + r, rows);
+                    mmPrompt4x4(panel, po + (r - r0) * cols, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
                 }
             }
             // rows left over (every vector) and vectors left over (every row): one pair at a time, same order
             for (int r = r0; r < r1; r++) {
                 for (int v = r < tiled ? quads : 0; v < batch; v++) {
-                    out[v * rows + r] = promptDotPanel(panel, (r - r0) * cols, cols, x, v * cols);
+                    out[v * rows + r] = promptDotPanel(panel, po + (r - r0) * cols, cols, x, v * cols);
                 }
             }
         }

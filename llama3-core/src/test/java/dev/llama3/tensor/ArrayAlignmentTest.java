@@ -1,0 +1,82 @@
+package dev.llama3.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.llama3.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ArrayAlignment}, and the batched K-quant and prompt products that copy their vectors and unpack their rows
+ * from the 64-byte lines it finds: where the floats lie must change only the speed, never a bit of a result.
+ */
+class ArrayAlignmentTest {
+
+    @Test
+    void findsTheFirstElementOnA64ByteLineWhenNativeAccessIsEnabled() {
+        // surefire runs the tests with --enable-native-access=ALL-UNNAMED, as bin/llama3 runs the engine
+        assertThat(ArrayAlignment.class.getModule().isNativeAccessEnabled()).isTrue();
+        assertThat(ArrayAlignment.available()).as("memmove found in the C library").isTrue();
+        for (int n : new int[] {1, 17, 1000, 100_000}) {
+            float[] a = new float[n];
+            int i = ArrayAlignment.alignedIndex(a);
+            assertThat(i).as("array of %d floats", n).isBetween(0, 15);
+        }
+    }
+
+    @Test
+    void theSameArrayGetsTheSameIndexWhileItStaysPut() {
+        float[] a = new float[4096];
+        int first = ArrayAlignment.alignedIndex(a);
+        int same = 0;
+        for (int k = 0; k < 100; k++) {
+            same += ArrayAlignment.alignedIndex(a) == first ? 1 : 0;
+        }
+        // a garbage collection may move the array between two calls; it cannot move it at every call
+        assertThat(same).isGreaterThan(50);
+    }
+
+    @Test
+    void alignedAndUnalignedPanelsGiveTheSameBits() {
+        assumeTrue(VectorKernels.L == 16, "the panel paths serve 512-bit vectors only");
+        SplittableRandom random = new SplittableRandom(3);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            for (int cols : new int[] {256, 2304}) {
+                int rows = cols == 256 ? 301 : 23;
+                long rowBytes = type.byteSize(cols);
+                MemorySegment data = WeightMatrixTest.randomMatrix(type, rows, cols, cols + rows);
+                for (int batch : new int[] {4, 7, 12}) {
+                    float[] x = new float[batch * cols];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    boolean decode = type == GgmlType.Q4_K || type == GgmlType.Q6_K;
+                    for (boolean prompt : decode ? new boolean[] {false, true} : new boolean[] {true}) {
+                        float[] aligned = new float[batch * rows];
+                        float[] unaligned = new float[batch * rows];
+                        if (prompt) {
+                            VectorKernels.matmulPromptPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch,
+                                    aligned, true);
+                            VectorKernels.matmulPromptPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch,
+                                    unaligned, false);
+                        } else {
+                            VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, aligned,
+                                    true);
+                            VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, unaligned,
+                                    false);
+                        }
+                        for (int k = 0; k < aligned.length; k++) {
+                            if (Float.floatToRawIntBits(aligned[k]) != Float.floatToRawIntBits(unaligned[k])) {
+                                throw new AssertionError(String.format("%s %s %dx%d batch %d: vector %d row %d:"
+                                        + " aligned %s but unaligned %s", type, prompt ? "prompt" : "decode", rows,
+                                        cols, batch, k / rows, k % rows, aligned[k], unaligned[k]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
