@@ -344,8 +344,8 @@ GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k
 # for each (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the
 # unpacking.
 
-def unpack_kernel(tname, super_block):
-    lines = [f"static void unpack{tname}512(MemorySegment seg, long off, int n, float[] w, int wo) {{"]
+def unpack_kernel(tname, super_block, suffix=""):
+    lines = [f"static void unpack{tname}512{suffix}(MemorySegment seg, long off, int n, float[] w, int wo) {{"]
     b = ["long o0 = off;", "for (int i = 0; i < n; i += 256) {"] + ind(super_block, 1) + ["}"]
     lines += ind(b, 1) + ["}"]
     return ind(lines, 1)
@@ -359,6 +359,19 @@ def unpack_q6_k_512():
     def store(wl, v):
         return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {v});"]
     return unpack_kernel("Q6_K", q6_k_512_super_block(store))
+
+def q6_k_order(v):
+    # where the 16 values from value v of a Q6_K super-block (v = 128h + l + 32k) come in dotQ6_K512's order of
+    # FMAs: h, then l, then k
+    h, l, k = v // 128, v % 32, v % 128 // 32
+    return 16 * (8 * h + 4 * (l // 16) + k)
+
+def unpack_q6_k_512_ordered():
+    # unpackQ6_K512 with each super-block's 16-value pieces stored in dotQ6_K512's order of FMAs (q6_k_order), so
+    # that a tile going through the panel in plain order does dotQ6_K512's FMAs in its order
+    def store(wl, v):
+        return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {q6_k_order(v)});"]
+    return unpack_kernel("Q6_K", q6_k_512_super_block(store), "Ordered")
 
 def at(base, offset):
     return base if offset == 0 else f"{base} + {offset}"
@@ -493,7 +506,7 @@ def section():
     for spec in SPECS:
         t, r, tt = spec.split(":")
         out += kernel(t, int(r), int(tt)) + [""]
-    out += unpack_q4_k_512() + [""] + unpack_q6_k_512() + [""]
+    out += unpack_q4_k_512() + [""] + unpack_q6_k_512() + [""] + unpack_q6_k_512_ordered() + [""]
     for t, r, tt in PANEL_SPECS:
         out += panel_kernel(t, r, tt) + [""]
     for r, tt in PROMPT_SPECS:

@@ -768,12 +768,32 @@ final class VectorKernels implements DotKernels {
         if (!align || !ArrayAlignment.available() || floats > ALIGNED_VECTORS_MAX) {
             return x;
         }
+        return vectorBuffer(floats);
+    }
+
+    /** This thread's buffer for vectors, grown to hold {@code floats} from its first 64-byte line. */
+    private static float[] vectorBuffer(int floats) {
         float[] buffer = ALIGNED_VECTORS.get();
         if (buffer.length < floats + ALIGN_FLOATS) {
             buffer = new float[floats + ALIGN_FLOATS];
             ALIGNED_VECTORS.set(buffer);
         }
         return buffer;
+    }
+
+    /**
+     * Copies {@code floats} floats of vectors (a whole number of 256-value super-blocks) from {@code x} to
+     * {@code xv[xo ..]}, each super-block's 16-value pieces in dotQ6_K512's order of FMAs, the order in which
+     * {@link #unpackQ6_K512Ordered} stores the weights: piece {@code 8h + 4l + k} holds values
+     * {@code 128h + 16l + 32k ..}.
+     */
+    static void copyInQ6_KOrder(float[] x, float[] xv, int xo, int floats) {
+        for (int s = 0; s < floats; s += 256) {
+            for (int piece = 0; piece < 16; piece++) {
+                int v = 128 * (piece >> 3) + 16 * ((piece >> 2) & 1) + 32 * (piece & 3);
+                FloatVector.fromArray(F, x, s + v).intoArray(xv, xo + s + 16 * piece);
+            }
+        }
     }
 
     /**
@@ -813,14 +833,20 @@ final class VectorKernels implements DotKernels {
         int panelRows = quads == 4 ? tr : Math.max(tr, PANEL_FLOATS / cols / tr * tr);
         float[] panel = panel(panelRows * cols);
         int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
-        float[] xv = alignedVectors(x, quads * cols, align);
-        int xo = copyVectors(x, xv, quads * cols);
+        // the vectors in this thread's buffer: Q6_K's in the order of its panel (see unpackQ6_K512Ordered)
+        float[] xv = vectorBuffer(quads * cols);
+        int xo = align ? Math.max(0, ArrayAlignment.alignedIndex(xv)) : 0;
+        if (q6) {
+            copyInQ6_KOrder(x, xv, xo, quads * cols);
+        } else {
+            System.arraycopy(x, 0, xv, xo, quads * cols);
+        }
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);
             int tiled = r0 + (r1 - r0) / tr * tr;
             for (int r = r0; r < tiled; r++) {
                 if (q6) {
-                    unpackQ6_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
+                    unpackQ6_K512Ordered(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                 } else {
                     unpackQ4_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                 }
@@ -829,7 +855,7 @@ final class VectorKernels implements DotKernels {
                 for (int r = r0; r < tiled; r += tr) {
                     int wo = po + (r - r0) * cols;
                     if (q6) {
-                        mmPanel4x4Q6_K(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
+                        mmPrompt4x4(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
                     } else {
                         mmPanel2x4Q4_K(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
                     }
@@ -3581,6 +3607,75 @@ final class VectorKernels implements DotKernels {
             ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13)).intoArray(w, wo + i + 208);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15)).intoArray(w, wo + i + 240);
+            o0 += 210;
+        }
+    }
+
+    static void unpackQ6_K512Ordered(MemorySegment seg, long off, int n, float[] w, int wo) {
+        long o0 = off;
+        for (int i = 0; i < n; i += 256) {
+            FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
+                    .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
+            ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 0, LE);
+            ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
+            ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0)).intoArray(w, wo + i + 0);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2)).intoArray(w, wo + i + 16);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4)).intoArray(w, wo + i + 32);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6)).intoArray(w, wo + i + 48);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1)).intoArray(w, wo + i + 64);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3)).intoArray(w, wo + i + 80);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5)).intoArray(w, wo + i + 96);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7)).intoArray(w, wo + i + 112);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8)).intoArray(w, wo + i + 128);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10)).intoArray(w, wo + i + 144);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12)).intoArray(w, wo + i + 160);
+            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14)).intoArray(w, wo + i + 176);
+            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
+            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
+            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
+            ((FloatVector) a0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9)).intoArray(w, wo + i + 192);
+            ((FloatVector) g0.and((byte) 0x0F)
+                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11)).intoArray(w, wo + i + 208);
+            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(h0.and((byte) 0x30)).sub((byte) 32)
+                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13)).intoArray(w, wo + i + 224);
             ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
                     .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15)).intoArray(w, wo + i + 240);
