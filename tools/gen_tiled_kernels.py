@@ -17,8 +17,10 @@ vectors (the loop version spends a fifth of its time on loop control and the per
 are lookups in per-sub-block tables. "Q4_K512:2:1" takes two rows (a page apart) for one vector, looped over the
 groups of a super-block so that C1 can compile it.
 After the specs come the float-panel kernels (PANEL_SPECS): unpackQ4_K512/unpackQ6_K512 write a row's weights as
-float32, and mmPanelRxT tiles combine such rows with vectors, per pair in the order of dotQ4_K512/dotQ6_K512.
-Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over such panels, one plain column order per pair.
+float32, and mmPanel2x4Q4_K combines Q4_K rows with vectors, per pair in the order of dotQ4_K512; unpackQ6_K512Ordered
+writes a Q6_K row's 16-value pieces in dotQ6_K512's order of FMAs, so that the plain tile mmPrompt4x4 does that
+order over them. Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over panels, one plain column order per
+pair.
 """
 import os
 import sys
@@ -340,9 +342,12 @@ def q6_k_512(R, T):
 GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k_512}
 
 # ---- float panels (512-bit only): a batch of 4 or more vectors meets Q4_K/Q6_K rows unpacked once to float32
-# (unpackX512 writes exactly the weights w the dot kernels form), then a float32 register tile (mmPanel...) does
-# for each (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the
-# unpacking.
+# (unpackX512 writes exactly the weights w the dot kernels form), then a float32 register tile does for each
+# (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the unpacking.
+# Q4_K: mmPanel2x4Q4_K over rows in column order. Q6_K: rows unpacked with their pieces in dotQ6_K512's order
+# (unpackQ6_K512Ordered, vectors copied the same way by VectorKernels.copyInQ6_KOrder), then the plain mmPrompt4x4:
+# a counted loop that C2 compiles better than a tile stepping through dotQ6_K512's order (the model's Q6_K output
+# product at batch 4: 23 against 26-27 ms).
 
 def unpack_kernel(tname, super_block, suffix=""):
     lines = [f"static void unpack{tname}512{suffix}(MemorySegment seg, long off, int n, float[] w, int wo) {{"]
@@ -378,7 +383,8 @@ def at(base, offset):
 
 def panel_kernel(tname, R, T):
     # rows w[wo + r*ws ..] (floats) times vectors x[x0 + t*xs ..] -> out[o + t*os + r]; tname None: the prompt tile
-    # (mmPromptRxT, one accumulator per pair in plain column order), else the order of dotQ4_K512/dotQ6_K512
+    # (mmPromptRxT, one accumulator per pair in plain column order), "Q4_K": the order of dotQ4_K512
+    assert tname in (None, "Q4_K")
     two = tname == "Q4_K"
     name = f"mmPrompt{R}x{T}" if tname is None else f"mmPanel{R}x{T}{tname}"
     lines = [f"static void {name}(float[] w, int wo, int ws, int n, float[] x, int x0, int xs,",
@@ -393,15 +399,10 @@ def panel_kernel(tname, R, T):
     if tname is None:
         b.append("for (int i = 0; i < n; i += 16) {")
         chunks = [(0, "c")]
-    elif two:
+    else:
         # dotQ4_K512's order: per 64 values, values 0-31 into c, 32-63 into e, ascending
         b.append("for (int i = 0; i < n; i += 64) {")
         chunks = [(0, "c"), (16, "c"), (32, "e"), (48, "e")]
-    else:
-        # dotQ6_K512's order within a super-block: half h, 16-value part l, group k -> values 128h + l + 32k
-        # (i runs over the (h, l) pairs: fully unrolled, the kernel is too large for C2)
-        b.append("for (int i = 0; i < n; i += (i & 16) == 0 ? 16 : 112) {")
-        chunks = [(32 * k, "c") for k in range(4)]
     ib = []
     for ci, (co, acc) in enumerate(chunks):
         for r in range(R):
@@ -418,7 +419,7 @@ def panel_kernel(tname, R, T):
     lines += ind(b, 1) + ["}"]
     return ind(lines, 1)
 
-PANEL_SPECS = [("Q4_K", 2, 4), ("Q6_K", 4, 4)]
+PANEL_SPECS = [("Q4_K", 2, 4)]
 
 # ---- prompt panels (512-bit only): the prompt path of Q8_0, Q4_0, Q4_K and Q6_K (VectorKernels.matmulPromptRows).
 # Rows are unpacked to float32 weights (Q8_0/Q4_0: ggml's q * d / (q - 8) * d; the K-quants: what their dot kernels
