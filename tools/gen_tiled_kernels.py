@@ -210,21 +210,27 @@ def q4_k_512_scales(r):
     ]
 
 def q4_k_512_lanes(r, g, suffix):
-    # group g's weight tables: lane q of ta (low nibbles, sub-block 2g) and tb (high nibbles, sub-block 2g + 1) is
-    # the weight of nibble q, fma(q, d * sc, -dmin * m) -- the one FMA the loop kernels do per weight, done here
-    # once per table, so that a weight is a table lookup (selectFrom) instead of an int-to-float conversion and an
-    # FMA. Kept as int bits, since selectFrom takes its indexes from the vector it is called on.
+    # group g's low-nibble weight table and high-nibble scale and min. Lane q of ta (sub-block 2g) is the weight of
+    # nibble q, fma(q, d * sc, -dmin * m) -- the one FMA the loop kernels do per weight, done here once per table,
+    # so that a weight is a table lookup (selectFrom) instead of an int-to-float conversion and an FMA; kept as int
+    # bits, since selectFrom takes its indexes from the vector it is called on. The high nibbles (sub-block 2g + 1)
+    # are converted and multiplied-added with the broadcast sb (d * sc) and mb (-dmin * m) instead: the same FMA,
+    # so the same weights, and a lookup and a table's lane permutes run on the one port that also does every other
+    # permute and every byte-to-int widening (Sapphire Rapids: port 5), while a conversion and an FMA also use the
+    # other. Half from tables, half converted: mm2x1Q4_K512 12.1-12.3 -> 13.2-13.3 and unpackQ4_K512 14.3 -> 15.9
+    # Gweights/s on one core in cache, the model's Q4_K products about 5 % faster (docs/performance.md).
     return [
         f"IntVector ta{suffix} = IOTA_F.fma(ds{r}.rearrange(LANE_{2 * g}), ds{r}.rearrange(LANE_{8 + 2 * g})).reinterpretAsInts();",
-        f"IntVector tb{suffix} = IOTA_F.fma(ds{r}.rearrange(LANE_{2 * g + 1}), ds{r}.rearrange(LANE_{9 + 2 * g})).reinterpretAsInts();",
+        f"FloatVector sb{suffix} = ds{r}.rearrange(LANE_{2 * g + 1});",
+        f"FloatVector mb{suffix} = ds{r}.rearrange(LANE_{9 + 2 * g});",
     ]
 
 def q4_k_512_weights(q, suffix):
-    # the weights of 16 bytes q (sign-extended to ints): low nibbles (first half of a group), then high nibbles
-    # (second half). selectFrom wraps each index to 0..15 (floorMod by the lane count), which is what keeps the
-    # low nibble of q and, after the shift, the high one.
+    # the weights of 16 bytes q (zero-extended to ints): low nibbles (first half of a group) from the table, then
+    # high nibbles (second half) converted. selectFrom wraps each index to 0..15 (floorMod by the lane count),
+    # which is what keeps the low nibble of q; the logical shift leaves the high one.
     lo = f"{q}.selectFrom(ta{suffix}).reinterpretAsFloats()"
-    hi = [f"{q}.lanewise(ASHR, 4)", f"        .selectFrom(tb{suffix}).reinterpretAsFloats()"]
+    hi = [f"((FloatVector) {q}.lanewise(LSHR, 4).convert(I2F, 0))", f"        .fma(sb{suffix}, mb{suffix})"]
     return lo, hi
 
 def q4_k_512_super_block(emit):
@@ -239,7 +245,7 @@ def q4_k_512_super_block(emit):
         for j in (0, 16):
             decl = "IntVector " if (g, j) == (0, 0) else ""
             b.append(f"{decl}q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + {16 + 32 * g + j}, LE)")
-            b.append("        .convertShape(B2I, I, 0);")
+            b.append("        .convertShape(ZERO_EXTEND_B2I, I, 0);")
             lo, hi = q4_k_512_weights("q0", f"0{g}")
             b += emit(lo, hi, 64 * g + j)
     b.append("o0 += 144;")
@@ -267,7 +273,7 @@ def q4_k_512_rows(R):
         for r in range(R):
             decl = "IntVector " if j == 0 else ""
             gb.append(f"{decl}q{r} = (IntVector) ByteVector.fromMemorySegment(B, seg, o{r} + {16 + j}, LE)")
-            gb.append("        .convertShape(B2I, I, 0);")
+            gb.append("        .convertShape(ZERO_EXTEND_B2I, I, 0);")
         gb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + {j});")
         for r, (lo, _) in enumerate(weights):
             gb.append(f"c{r}0 = {lo}.fma(xv, c{r}0);")

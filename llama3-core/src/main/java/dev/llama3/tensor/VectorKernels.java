@@ -1,13 +1,13 @@
 package dev.llama3.tensor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 
 import dev.llama3.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -3059,69 +3059,73 @@ final class VectorKernels implements DotKernels {
             IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
-            IntVector tb00 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+            FloatVector sb00 = ds0.rearrange(LANE_1);
+            FloatVector mb00 = ds0.rearrange(LANE_9);
             IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = q0.selectFrom(ta00).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 32);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb00).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb00, mb00).fma(xv, e00);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
             c00 = q0.selectFrom(ta00).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb00).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb00, mb00).fma(xv, e00);
             IntVector ta01 = IOTA_F.fma(ds0.rearrange(LANE_2), ds0.rearrange(LANE_10)).reinterpretAsInts();
-            IntVector tb01 = IOTA_F.fma(ds0.rearrange(LANE_3), ds0.rearrange(LANE_11)).reinterpretAsInts();
+            FloatVector sb01 = ds0.rearrange(LANE_3);
+            FloatVector mb01 = ds0.rearrange(LANE_11);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 48, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 64);
             c00 = q0.selectFrom(ta01).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 96);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb01).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb01, mb01).fma(xv, e00);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 64, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
             c00 = q0.selectFrom(ta01).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb01).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb01, mb01).fma(xv, e00);
             IntVector ta02 = IOTA_F.fma(ds0.rearrange(LANE_4), ds0.rearrange(LANE_12)).reinterpretAsInts();
-            IntVector tb02 = IOTA_F.fma(ds0.rearrange(LANE_5), ds0.rearrange(LANE_13)).reinterpretAsInts();
+            FloatVector sb02 = ds0.rearrange(LANE_5);
+            FloatVector mb02 = ds0.rearrange(LANE_13);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 80, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
             c00 = q0.selectFrom(ta02).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 160);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb02).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb02, mb02).fma(xv, e00);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 96, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
             c00 = q0.selectFrom(ta02).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb02).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb02, mb02).fma(xv, e00);
             IntVector ta03 = IOTA_F.fma(ds0.rearrange(LANE_6), ds0.rearrange(LANE_14)).reinterpretAsInts();
-            IntVector tb03 = IOTA_F.fma(ds0.rearrange(LANE_7), ds0.rearrange(LANE_15)).reinterpretAsInts();
+            FloatVector sb03 = ds0.rearrange(LANE_7);
+            FloatVector mb03 = ds0.rearrange(LANE_15);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 112, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 192);
             c00 = q0.selectFrom(ta03).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 224);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb03).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb03, mb03).fma(xv, e00);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 128, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
             c00 = q0.selectFrom(ta03).reinterpretAsFloats().fma(xv, c00);
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
-            e00 = q0.lanewise(ASHR, 4)
-                    .selectFrom(tb03).reinterpretAsFloats().fma(xv, e00);
+            e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb03, mb03).fma(xv, e00);
             o0 += 144;
         }
         c00 = c00.add(e00);
@@ -3162,33 +3166,35 @@ final class VectorKernels implements DotKernels {
             FloatVector ds1 = ((FloatVector) sm1.convert(I2F, 0)).mul(FloatVector.broadcast(F, d1).blend(-m1, Q4K_MINS));
             for (int g = 0; g < 4; g++) {
                 IntVector ta0 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
-                IntVector tb0 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+                FloatVector sb0 = ds0.rearrange(LANE_1);
+                FloatVector mb0 = ds0.rearrange(LANE_9);
                 IntVector ta1 = IOTA_F.fma(ds1.rearrange(LANE_0), ds1.rearrange(LANE_8)).reinterpretAsInts();
-                IntVector tb1 = IOTA_F.fma(ds1.rearrange(LANE_1), ds1.rearrange(LANE_9)).reinterpretAsInts();
+                FloatVector sb1 = ds1.rearrange(LANE_1);
+                FloatVector mb1 = ds1.rearrange(LANE_9);
                 IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
-                        .convertShape(B2I, I, 0);
+                        .convertShape(ZERO_EXTEND_B2I, I, 0);
                 IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B, seg, o1 + 16, LE)
-                        .convertShape(B2I, I, 0);
+                        .convertShape(ZERO_EXTEND_B2I, I, 0);
                 xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 0);
                 c00 = q0.selectFrom(ta0).reinterpretAsFloats().fma(xv, c00);
                 c10 = q1.selectFrom(ta1).reinterpretAsFloats().fma(xv, c10);
                 xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 32);
-                e00 = q0.lanewise(ASHR, 4)
-                        .selectFrom(tb0).reinterpretAsFloats().fma(xv, e00);
-                e10 = q1.lanewise(ASHR, 4)
-                        .selectFrom(tb1).reinterpretAsFloats().fma(xv, e10);
+                e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                        .fma(sb0, mb0).fma(xv, e00);
+                e10 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0))
+                        .fma(sb1, mb1).fma(xv, e10);
                 q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
-                        .convertShape(B2I, I, 0);
+                        .convertShape(ZERO_EXTEND_B2I, I, 0);
                 q1 = (IntVector) ByteVector.fromMemorySegment(B, seg, o1 + 32, LE)
-                        .convertShape(B2I, I, 0);
+                        .convertShape(ZERO_EXTEND_B2I, I, 0);
                 xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 16);
                 c00 = q0.selectFrom(ta0).reinterpretAsFloats().fma(xv, c00);
                 c10 = q1.selectFrom(ta1).reinterpretAsFloats().fma(xv, c10);
                 xv = FloatVector.fromArray(F, x, x0 + i + 64 * g + 48);
-                e00 = q0.lanewise(ASHR, 4)
-                        .selectFrom(tb0).reinterpretAsFloats().fma(xv, e00);
-                e10 = q1.lanewise(ASHR, 4)
-                        .selectFrom(tb1).reinterpretAsFloats().fma(xv, e10);
+                e00 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                        .fma(sb0, mb0).fma(xv, e00);
+                e10 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0))
+                        .fma(sb1, mb1).fma(xv, e10);
                 ds0 = ds0.rearrange(ROT_Q4K);
                 o0 += 32;
                 ds1 = ds1.rearrange(ROT_Q4K);
@@ -3497,53 +3503,57 @@ final class VectorKernels implements DotKernels {
             IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
-            IntVector tb00 = IOTA_F.fma(ds0.rearrange(LANE_1), ds0.rearrange(LANE_9)).reinterpretAsInts();
+            FloatVector sb00 = ds0.rearrange(LANE_1);
+            FloatVector mb00 = ds0.rearrange(LANE_9);
             IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 16, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta00).reinterpretAsFloats().intoArray(w, wo + i + 0);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb00).reinterpretAsFloats().intoArray(w, wo + i + 32);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb00, mb00).intoArray(w, wo + i + 32);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 32, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta00).reinterpretAsFloats().intoArray(w, wo + i + 16);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb00).reinterpretAsFloats().intoArray(w, wo + i + 48);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb00, mb00).intoArray(w, wo + i + 48);
             IntVector ta01 = IOTA_F.fma(ds0.rearrange(LANE_2), ds0.rearrange(LANE_10)).reinterpretAsInts();
-            IntVector tb01 = IOTA_F.fma(ds0.rearrange(LANE_3), ds0.rearrange(LANE_11)).reinterpretAsInts();
+            FloatVector sb01 = ds0.rearrange(LANE_3);
+            FloatVector mb01 = ds0.rearrange(LANE_11);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 48, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta01).reinterpretAsFloats().intoArray(w, wo + i + 64);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb01).reinterpretAsFloats().intoArray(w, wo + i + 96);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb01, mb01).intoArray(w, wo + i + 96);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 64, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta01).reinterpretAsFloats().intoArray(w, wo + i + 80);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb01).reinterpretAsFloats().intoArray(w, wo + i + 112);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb01, mb01).intoArray(w, wo + i + 112);
             IntVector ta02 = IOTA_F.fma(ds0.rearrange(LANE_4), ds0.rearrange(LANE_12)).reinterpretAsInts();
-            IntVector tb02 = IOTA_F.fma(ds0.rearrange(LANE_5), ds0.rearrange(LANE_13)).reinterpretAsInts();
+            FloatVector sb02 = ds0.rearrange(LANE_5);
+            FloatVector mb02 = ds0.rearrange(LANE_13);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 80, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta02).reinterpretAsFloats().intoArray(w, wo + i + 128);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb02).reinterpretAsFloats().intoArray(w, wo + i + 160);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb02, mb02).intoArray(w, wo + i + 160);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 96, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta02).reinterpretAsFloats().intoArray(w, wo + i + 144);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb02).reinterpretAsFloats().intoArray(w, wo + i + 176);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb02, mb02).intoArray(w, wo + i + 176);
             IntVector ta03 = IOTA_F.fma(ds0.rearrange(LANE_6), ds0.rearrange(LANE_14)).reinterpretAsInts();
-            IntVector tb03 = IOTA_F.fma(ds0.rearrange(LANE_7), ds0.rearrange(LANE_15)).reinterpretAsInts();
+            FloatVector sb03 = ds0.rearrange(LANE_7);
+            FloatVector mb03 = ds0.rearrange(LANE_15);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 112, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta03).reinterpretAsFloats().intoArray(w, wo + i + 192);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb03).reinterpretAsFloats().intoArray(w, wo + i + 224);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb03, mb03).intoArray(w, wo + i + 224);
             q0 = (IntVector) ByteVector.fromMemorySegment(B, seg, o0 + 128, LE)
-                    .convertShape(B2I, I, 0);
+                    .convertShape(ZERO_EXTEND_B2I, I, 0);
             q0.selectFrom(ta03).reinterpretAsFloats().intoArray(w, wo + i + 208);
-            q0.lanewise(ASHR, 4)
-                    .selectFrom(tb03).reinterpretAsFloats().intoArray(w, wo + i + 240);
+            ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0))
+                    .fma(sb03, mb03).intoArray(w, wo + i + 240);
             o0 += 144;
         }
     }
