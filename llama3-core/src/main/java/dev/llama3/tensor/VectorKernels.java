@@ -782,16 +782,16 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Copies {@code floats} floats of vectors (a whole number of 256-value super-blocks) from {@code x} to
+     * Copies {@code floats} floats of vectors (a whole number of 256-value super-blocks) from {@code x[from ..]} to
      * {@code xv[xo ..]}, each super-block's 16-value pieces in dotQ6_K512's order of FMAs, the order in which
      * {@link #unpackQ6_K512Ordered} stores the weights: piece {@code 8h + 4l + k} holds values
      * {@code 128h + 16l + 32k ..}.
      */
-    static void copyInQ6_KOrder(float[] x, float[] xv, int xo, int floats) {
+    static void copyInQ6_KOrder(float[] x, int from, float[] xv, int xo, int floats) {
         for (int s = 0; s < floats; s += 256) {
             for (int piece = 0; piece < 16; piece++) {
                 int v = 128 * (piece >> 3) + 16 * ((piece >> 2) & 1) + 32 * (piece & 3);
-                FloatVector.fromArray(F, x, s + v).intoArray(xv, xo + s + 16 * piece);
+                FloatVector.fromArray(F, x, from + s + v).intoArray(xv, xo + s + 16 * piece);
             }
         }
     }
@@ -821,12 +821,16 @@ final class VectorKernels implements DotKernels {
      */
     private static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                                     int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true);
+        matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true, ALIGNED_VECTORS_MAX);
     }
 
-    /** {@link #matmulPanel}; {@code align} false reads the panel and the vectors where they are (for the tests). */
+    /**
+     * {@link #matmulPanel} for the tests: {@code align} false reads the panel and the vectors where they are;
+     * {@code sliceFloats} is the most floats of vectors copied per pass over the rows.
+     */
     static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                            int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align) {
+                            int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align,
+                            int sliceFloats) {
         boolean q6 = type == GgmlType.Q6_K;
         int tr = q6 ? 4 : 2;
         int quads = batch & ~3;
@@ -836,39 +840,47 @@ final class VectorKernels implements DotKernels {
         int panelRows = quads == 4 ? tr : Math.max(tr, PANEL_FLOATS / cols / tr * tr);
         float[] panel = panel(panelRows * cols);
         int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
-        // the vectors in this thread's buffer: Q6_K's in the order of its panel (see unpackQ6_K512Ordered)
-        float[] xv = vectorBuffer(quads * cols);
-        int xo = align ? Math.max(0, ArrayAlignment.alignedIndex(xv)) : 0;
-        if (q6) {
-            copyInQ6_KOrder(x, xv, xo, quads * cols);
-        } else {
-            System.arraycopy(x, 0, xv, xo, quads * cols);
-        }
-        for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
-            int r1 = Math.min(rowTo, r0 + panelRows);
-            int tiled = r0 + (r1 - r0) / tr * tr;
-            for (int r = r0; r < tiled; r++) {
-                if (q6) {
-                    unpackQ6_K512Ordered(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
-                } else {
-                    unpackQ4_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
-                }
+        // The vectors go through this thread's buffer (Q6_K's in the order of its panel, see unpackQ6_K512Ordered),
+        // at most sliceFloats of them per pass over the rows, so that a huge batch does not grow it without bound.
+        int slice = Math.max(4, Math.min(quads, sliceFloats / cols) & ~3);
+        for (int v0 = 0; v0 < quads; v0 += slice) {
+            int v1 = Math.min(quads, v0 + slice);
+            float[] xv = vectorBuffer((v1 - v0) * cols);
+            int xo = align ? Math.max(0, ArrayAlignment.alignedIndex(xv)) : 0;
+            if (q6) {
+                copyInQ6_KOrder(x, v0 * cols, xv, xo, (v1 - v0) * cols);
+            } else {
+                System.arraycopy(x, v0 * cols, xv, xo, (v1 - v0) * cols);
             }
-            for (int b = 0; b < quads; b += 4) {
-                for (int r = r0; r < tiled; r += tr) {
-                    int wo = po + (r - r0) * cols;
+            for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
+                int r1 = Math.min(rowTo, r0 + panelRows);
+                int tiled = r0 + (r1 - r0) / tr * tr;
+                for (int r = r0; r < tiled; r++) {
                     if (q6) {
-                        mmPrompt4x4(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
+                        unpackQ6_K512Ordered(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                     } else {
-                        mmPanel2x4Q4_K(panel, wo, cols, cols, xv, xo + b * cols, cols, out, b * rows + r, rows);
+                        unpackQ4_K512(data, r * rowBytes, cols, panel, po + (r - r0) * cols);
                     }
                 }
-            }
-            // rows left over (every vector) and vectors left over (every row): the single-row kernels
-            for (int r = r0; r < r1; r++) {
-                long off = r * rowBytes;
-                for (int v = r < tiled ? quads : 0; v < batch; v++) {
-                    out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+                for (int b = v0; b < v1; b += 4) {
+                    int xb = xo + (b - v0) * cols;
+                    for (int r = r0; r < tiled; r += tr) {
+                        int wo = po + (r - r0) * cols;
+                        if (q6) {
+                            mmPrompt4x4(panel, wo, cols, cols, xv, xb, cols, out, b * rows + r, rows);
+                        } else {
+                            mmPanel2x4Q4_K(panel, wo, cols, cols, xv, xb, cols, out, b * rows + r, rows);
+                        }
+                    }
+                }
+                if (v1 == quads) {
+                    // rows left over (every vector) and vectors left over (every row): the single-row kernels
+                    for (int r = r0; r < r1; r++) {
+                        long off = r * rowBytes;
+                        for (int v = r < tiled ? quads : 0; v < batch; v++) {
+                            out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+                        }
+                    }
                 }
             }
         }
