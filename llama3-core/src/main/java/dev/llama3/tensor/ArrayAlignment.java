@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Calling C is a restricted operation: without native access for this module ({@code --enable-native-access},
  * as {@code bin/llama3} and the tests run) or without the C library, {@link #alignedIndex} answers -1 and the kernels
- * read the arrays where they are.
+ * use the arrays from index 0, wherever that falls (the results are the same; only the speed differs).
  */
 final class ArrayAlignment {
     private static final Logger log = LoggerFactory.getLogger(ArrayAlignment.class);
@@ -35,7 +35,9 @@ final class ArrayAlignment {
 
     static {
         MethodHandle memmove = null;
-        if (ArrayAlignment.class.getModule().isNativeAccessEnabled()) {
+        if (!ArrayAlignment.class.getModule().isNativeAccessEnabled()) {
+            log.debug("no native access (--enable-native-access); batched products read arrays unaligned");
+        } else {
             try {
                 Linker linker = Linker.nativeLinker();
                 Optional<MemorySegment> f = linker.defaultLookup().find("memmove");

@@ -749,8 +749,10 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Most floats of vectors a thread copies to 64-byte lines (16 MiB: a 512-token prompt chunk of 8192-column
-     * vectors); larger batches are read where they are.
+     * Most floats of vectors a thread copies at once (16 MiB: a 512-token prompt chunk of 8192-column vectors). The
+     * prompt path reads larger batches where they are; the batched decode path copies them a slice at a time. Each
+     * thread keeps its buffer (up to this size) for the life of the thread, and copies the vectors again for every
+     * range of rows it is given (a few per product and thread: see ComputePool).
      */
     private static final int ALIGNED_VECTORS_MAX = 4 << 20;
 
@@ -825,8 +827,9 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * {@link #matmulPanel} for the tests: {@code align} false reads the panel and the vectors where they are;
-     * {@code sliceFloats} is the most floats of vectors copied per pass over the rows.
+     * {@link #matmulPanel} for the tests: {@code align} false unpacks the rows and copies the vectors from index 0
+     * of their buffers instead of from their first 64-byte lines; {@code sliceFloats} bounds the floats of vectors
+     * copied per pass over the rows (a slice is at least 4 vectors).
      */
     static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                             int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align,
@@ -834,14 +837,23 @@ final class VectorKernels implements DotKernels {
         boolean q6 = type == GgmlType.Q6_K;
         int tr = q6 ? 4 : 2;
         int quads = batch & ~3;
+        if (quads == 0) { // fewer than 4 vectors (not from matmulRows, which sends them to matmulTiled)
+            for (int r = rowFrom; r < rowTo; r++) {
+                for (int v = 0; v < batch; v++) {
+                    out[v * rows + r] = dotTiled(type, data, r * rowBytes, cols, x, v * cols);
+                }
+            }
+            return;
+        }
         // One group of vectors (4-7 sessions decoding together) meets each panel once: unpacking one tile's rows at a
         // time keeps them in L1 for it instead of sending a whole panel through L2 (model's Q4_K gate and up products
         // at batch 4: 32-33 -> 24-28 ms; Q6_K's 4 rows of 8192 columns exceed L1 either way).
         int panelRows = quads == 4 ? tr : Math.max(tr, PANEL_FLOATS / cols / tr * tr);
         float[] panel = panel(panelRows * cols);
         int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
-        // The vectors go through this thread's buffer (Q6_K's in the order of its panel, see unpackQ6_K512Ordered),
-        // at most sliceFloats of them per pass over the rows, so that a huge batch does not grow it without bound.
+        // The vectors go through this thread's buffer (Q6_K's in the order of its panel, see unpackQ6_K512Ordered; with
+        // or without their addresses), a slice of them per pass over the rows, so that a huge batch does not grow it
+        // without bound. Rows and vectors left over go with the last slice.
         int slice = Math.max(4, Math.min(quads, sliceFloats / cols) & ~3);
         for (int v0 = 0; v0 < quads; v0 += slice) {
             int v1 = Math.min(quads, v0 + slice);
@@ -922,7 +934,7 @@ final class VectorKernels implements DotKernels {
         int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
         float[] panel = panel(panelRows * cols);
         int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
-        float[] xv = alignedVectors(x, quads * cols, align);
+        float[] xv = alignedVectors(x, quads * cols, align && quads > 0); // no tile without 4 vectors
         int xo = copyVectors(x, xv, quads * cols);
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);

@@ -48,6 +48,33 @@ class ArrayAlignmentTest {
     }
 
     @Test
+    void fewerThanFourVectorsGetTheSingleRowBits() {
+        assumeTrue(VectorKernels.L == 16, "the panel paths serve 512-bit vectors only");
+        SplittableRandom random = new SplittableRandom(4);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+            int cols = 512;
+            int rows = 9;
+            MemorySegment data = WeightMatrixTest.randomMatrix(type, rows, cols, 5);
+            WeightMatrix w = WeightMatrix.of("w", type, data, rows, cols, new VectorKernels());
+            for (int batch = 1; batch < 4; batch++) {
+                float[] x = new float[batch * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                float[] out = new float[batch * rows];
+                VectorKernels.matmulPanel(type, data, type.byteSize(cols), cols, rows, 0, rows, x, batch, out, true,
+                        Integer.MAX_VALUE);
+                for (int v = 0; v < batch; v++) {
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(out[v * rows + r]).as("%s batch %d vector %d row %d", type, batch, v, r)
+                                .isEqualTo(w.dotRow(r, x, v * cols));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void alignedAndUnalignedPanelsGiveTheSameBits() {
         assumeTrue(VectorKernels.L == 16, "the panel paths serve 512-bit vectors only");
         SplittableRandom random = new SplittableRandom(3);
@@ -56,7 +83,7 @@ class ArrayAlignmentTest {
                 int rows = cols == 256 ? 301 : 23;
                 long rowBytes = type.byteSize(cols);
                 MemorySegment data = WeightMatrixTest.randomMatrix(type, rows, cols, cols + rows);
-                for (int batch : new int[] {4, 7, 12}) {
+                for (int batch : new int[] {4, 7, 12, 15}) {
                     float[] x = new float[batch * cols];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = (float) random.nextGaussian();
@@ -79,7 +106,8 @@ class ArrayAlignmentTest {
                         assertSameBits(aligned, unaligned, String.format("%s %s %dx%d batch %d, aligned and unaligned",
                                 type, prompt ? "prompt" : "decode", rows, cols, batch), rows);
                         if (!prompt) {
-                            // the vectors four at a time: one pass over the rows per slice, leftovers in the last
+                            // the vectors four at a time: one pass over the rows per slice, the rows and vectors
+                            // left over (batch 7, 15) with the last
                             float[] sliced = new float[batch * rows];
                             VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, sliced,
                                     true, 4 * cols);
