@@ -34,6 +34,13 @@ interface AttentionKernels {
      */
     void softmax(float[] x, int off, int n);
 
+    /**
+     * {@code gate[i] = silu(gate[i]) * up[i]} for {@code i < n}, {@code silu(g) = g / (1 + exp(-g))} (the feed-forward
+     * gate). Every element goes through the same operations wherever it lies, so a batch entry's result does not
+     * depend on its place in the batch. Implementations may differ in the last bits of {@code exp}.
+     */
+    void swiglu(float[] gate, float[] up, int n);
+
     /** Widens {@code n} little-endian binary16 values at byte {@code off} to {@code dst[dstOff ..)}, exactly. */
     void halfToFloat(MemorySegment src, long off, int n, float[] dst, int dstOff);
 

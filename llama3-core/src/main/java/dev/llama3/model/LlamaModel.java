@@ -187,7 +187,7 @@ public final class LlamaModel {
             rmsNormRows(s.xb, s.x, layer.ffnNorm(), n, dim, c.rmsEps());
             multiply(layer.ffnGate(), pool, s.xb, n, s.hb, prompt);
             multiply(layer.ffnUp(), pool, s.xb, n, s.hb2, prompt);
-            swiglu(s.hb, s.hb2, n * ff);
+            attentionKernels.swiglu(s.hb, s.hb2, n * ff);
             multiply(layer.ffnDown(), pool, s.hb, n, s.xb, prompt);
             add(s.x, s.xb, n * dim);
         }
@@ -315,14 +315,6 @@ public final class LlamaModel {
     private static void add(float[] x, float[] delta, int n) {
         for (int i = 0; i < n; i++) {
             x[i] += delta[i];
-        }
-    }
-
-    /** {@code gate = silu(gate) * up}. */
-    private static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
     }
 }

@@ -76,6 +76,14 @@ final class ScalarAttentionKernels implements AttentionKernels {
     }
 
     @Override
+    public void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    @Override
     public void halfToFloat(MemorySegment src, long off, int n, float[] dst, int dstOff) {
         // C2 turns this loop into vcvtph2ps where the CPU has F16C
         for (int i = 0; i < n; i++) {

@@ -13,6 +13,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -249,6 +250,37 @@ final class VectorAttentionKernels implements AttentionKernels {
         }
         for (int i = vn; i < n; i++) {
             x[off + i] *= inv;
+        }
+    }
+
+    // SwiGLU with the softmax's lane exp (above), taken only of -|g| <= 0, where it needs no overflow handling:
+    // silu(g) = g / (1 + e) for g >= 0 and g * e / (1 + e) for g < 0, e = exp(-|g|) (the same value, with exp of a
+    // non-positive argument either way). The scalar loop took a double exp per element on the forward thread while
+    // the other threads waited: about 1 ms of a decoded token's 85 and 3.5 ms of four sessions' 127 ms (two threads,
+    // Sapphire Rapids). The last partial vector is masked, so every element gets the same operations.
+    @Override
+    public void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, gate, i, m);
+            FloatVector d = g.abs().neg();
+            FloatVector xv = d.max(EXP_MIN);
+            FloatVector t = xv.fma(LOG2E, ROUNDER);
+            FloatVector nf = t.sub(ROUNDER);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), xv);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = r.fma(1f / 5040, 1f / 720);
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 120));
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 24));
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 6));
+            p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            IntVector pow2 = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(LSHL, 23);
+            FloatVector e = p.mul(pow2.reinterpretAsFloats());
+            e = e.blend(0f, d.compare(LT, EXP_MIN));
+            FloatVector silu = g.blend(g.mul(e), g.compare(LT, 0f)).div(e.add(1f));
+            silu.mul(FloatVector.fromArray(F, up, i, m)).intoArray(gate, i, m);
         }
     }
 

@@ -121,6 +121,50 @@ class AttentionKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 16, 17, 1000, 8192})
+    void swigluAgrees(int n) {
+        for (double spread : new double[] {0.01, 1, 8, 120}) {
+            float[] gate = new float[n];
+            float[] up = new float[n];
+            for (int i = 0; i < n; i++) {
+                gate[i] = (float) (random.nextGaussian() * spread);
+                up[i] = (float) random.nextGaussian();
+            }
+            gate[0] = spread > 100 ? -200f : 0f; // exp(-g) beyond float's range, and silu(0)
+            float[] viaVector = gate.clone();
+            float[] viaScalar = gate.clone();
+            vector.swiglu(viaVector, up, n);
+            SCALAR.swiglu(viaScalar, up, n);
+            for (int i = 0; i < n; i++) {
+                // relative to the element; absolutely where exp(-|g|) is below 2^-125 and the vector lanes take it
+                // as 0 (g < -87: silu(g) is some 1e-36 against -0.0)
+                assertThat((double) Math.abs(viaVector[i] - viaScalar[i]))
+                        .as("n %d, spread %s, element %d (g %s): %s vs %s", n, spread, i, gate[i], viaVector[i],
+                                viaScalar[i])
+                        .isLessThanOrEqualTo(Math.max(1e-6 * Math.abs(viaScalar[i]), 1e-34));
+            }
+        }
+    }
+
+    @Test
+    void vectorSwigluGivesAnElementTheSameBitsAtEveryPlace() {
+        // a batch entry's gate values sit at b * ff: in full vectors or in the masked last one
+        float[] g = gaussians(37);
+        float[] u = gaussians(37);
+        float[] alone = g.clone();
+        vector.swiglu(alone, u, alone.length);
+        for (int shift : new int[] {1, 5, 16, 29}) {
+            float[] gate = new float[shift + g.length];
+            float[] up = new float[shift + g.length];
+            System.arraycopy(g, 0, gate, shift, g.length);
+            System.arraycopy(u, 0, up, shift, u.length);
+            vector.swiglu(gate, up, gate.length);
+            assertThat(java.util.Arrays.copyOfRange(gate, shift, gate.length)).as("shifted by %d", shift)
+                    .containsExactly(alone);
+        }
+    }
+
     @Test
     void vectorSoftmaxIsDeterministic() {
         float[] x = gaussians(333);
