@@ -256,8 +256,9 @@ final class VectorAttentionKernels implements AttentionKernels {
     // SwiGLU with the softmax's lane exp (above), taken only of -|g| <= 0, where it needs no overflow handling:
     // silu(g) = g / (1 + e) for g >= 0 and g * e / (1 + e) for g < 0, e = exp(-|g|) (the same value, with exp of a
     // non-positive argument either way). The scalar loop took a double exp per element on the forward thread while
-    // the other threads waited: about 1 ms of a decoded token's 85 and 3.5 ms of four sessions' 127 ms (two threads,
-    // Sapphire Rapids). The last partial vector is masked, so every element gets the same operations.
+    // the other threads waited: 50 us per 8192 values against 8 here (Sapphire Rapids), 0.8 ms of a decoded 1B token
+    // (16 layers) and 3.1 ms of four sessions' step. The last partial vector is masked, so every element gets the
+    // same operations.
     @Override
     public void swiglu(float[] gate, float[] up, int n) {
         for (int i = 0; i < n; i += L) {
