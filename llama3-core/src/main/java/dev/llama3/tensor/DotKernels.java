@@ -24,14 +24,16 @@ interface DotKernels {
      * For rows {@code [rowFrom, rowTo)} of a matrix with {@code rows} rows of {@code cols} values
      * ({@code rowBytes} bytes each, starting at byte 0 of {@code data}):
      * {@code out[b*rows + r] = dot(row r, x[b*cols ..))} for every {@code b < batch}. Every result must be
-     * bit-identical to {@link #dot} on the same row and vector.
+     * bit-identical to {@link #dot} on the same row and vector. {@code product} is a number that only the row ranges
+     * of this one product share (see {@link WeightMatrix}), so that a thread given several of them can prepare the
+     * vectors once; a negative one is never shared.
      *
      * <p>The loops are tiled so that a group of rows and a group of input vectors stay in cache while they are
      * combined: a long prompt's inputs (batch x cols floats) are far larger than the caches, and streaming all of
      * them once per row would cost more than the arithmetic.
      */
     default void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                            int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+                            int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
         int rowTile = rowTile(rowBytes);
         int batchTile = batchTile(cols);
         for (int r0 = rowFrom; r0 < rowTo; r0 += rowTile) {
@@ -56,8 +58,8 @@ interface DotKernels {
      * that have to agree (the sessions of one decode batch).
      */
     default void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                  int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                                  int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
+        matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product);
     }
 
     /** Rows per tile: about 64 KiB of weights (at least one row). */

@@ -649,7 +649,7 @@ final class VectorKernels implements DotKernels {
 
     @Override
     public void matmulRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                           int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+                           int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
         switch (type) {
             case Q8_0, Q4_0 -> {
                 if (L == 16) {
@@ -662,7 +662,8 @@ final class VectorKernels implements DotKernels {
             }
             case Q4_K, Q6_K -> {
                 if (L == 16 && batch >= PANEL_MIN_BATCH) {
-                    matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                    matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true,
+                            ALIGNED_VECTORS_MAX, product);
                 } else {
                     matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
                 }
@@ -671,10 +672,12 @@ final class VectorKernels implements DotKernels {
                 if (batch >= 4) {
                     matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
                 } else {
-                    DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                    DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out,
+                            product);
                 }
             }
-            default -> DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            default -> DotKernels.super.matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out,
+                    product);
         }
     }
 
@@ -751,37 +754,62 @@ final class VectorKernels implements DotKernels {
     /**
      * Most floats of vectors a thread copies at once (16 MiB: a 512-token prompt chunk of 8192-column vectors). The
      * prompt path reads larger batches where they are; the batched decode path copies them a slice at a time. Each
-     * thread keeps its buffer (up to this size) for the life of the thread, and copies the vectors again for every
-     * range of rows it is given (a few per product and thread: see ComputePool).
+     * thread keeps its buffer (up to this size) for the life of the thread.
      */
     private static final int ALIGNED_VECTORS_MAX = 4 << 20;
 
-    /** Each thread's copy of the vectors of the product it is working on, from a 64-byte line (ArrayAlignment). */
-    private static final ThreadLocal<float[]> ALIGNED_VECTORS = ThreadLocal.withInitial(() -> new float[0]);
+    /** The first index of {@code a} on a 64-byte line, or 0 where that cannot be known (see ArrayAlignment). */
+    private static int firstLine(float[] a) {
+        return Math.max(0, ArrayAlignment.alignedIndex(a));
+    }
 
     /**
-     * Where this thread should copy the first {@code floats} of {@code x} for the register tiles: its aligned-vectors
-     * buffer (the caller copies them to {@link ArrayAlignment#alignedIndex}), or {@code x} itself when the arrays'
-     * addresses cannot be had or the vectors are too many. Java arrays start 16 bytes past an 8-byte boundary, so
+     * A thread's copy of vectors for the register tiles. Java arrays start 16 bytes past an 8-byte boundary, so
      * nearly every 512-bit load from them spans two cache lines, and the tiles, which load a vector of weights or
-     * activations for every two FMAs, ran at half their rate (docs/performance.md, "Aligned panels").
+     * activations for every two FMAs, ran at half their rate (docs/performance.md, "Aligned panels"): the copy starts
+     * on the buffer's first 64-byte line. A thread is usually given several ranges of rows of one product (see
+     * ComputePool); it copies the vectors for the first and reuses them for the others (a 512-token prompt chunk's
+     * products, ModelMatmulBench: Q8_0 2-5 % and Q4_K_M 9-11 % faster than with a copy per range).
      */
-    private static float[] alignedVectors(float[] x, int floats, boolean align) {
-        if (!align || !ArrayAlignment.available() || floats > ALIGNED_VECTORS_MAX) {
-            return x;
+    private static final class VectorCopy {
+        float[] buffer = new float[0];
+        // what the buffer holds from index offset: floats [from, from + floats) of product's vectors, in Q6_K order
+        // or not (product -1: nothing that can be reused)
+        long product = -1;
+        int from;
+        int floats;
+        boolean q6Order;
+        int offset;
+
+        /**
+         * Floats {@code [from, from + floats)} of {@code x} in {@link #buffer} (Q6_K: in dotQ6_K512's piece order,
+         * see copyInQ6_KOrder), from its first 64-byte line when {@code align}; returns their index there. Copies
+         * nothing when the buffer already holds them for this {@code product} (a negative one is never reused).
+         */
+        int copy(float[] x, int from, int floats, boolean q6Order, boolean align, long product) {
+            if (product >= 0 && product == this.product && from == this.from && floats == this.floats
+                    && q6Order == this.q6Order) {
+                return offset;
+            }
+            if (buffer.length < floats + ALIGN_FLOATS) {
+                buffer = new float[floats + ALIGN_FLOATS];
+            }
+            int xo = align ? firstLine(buffer) : 0;
+            if (q6Order) {
+                copyInQ6_KOrder(x, from, buffer, xo, floats);
+            } else {
+                System.arraycopy(x, from, buffer, xo, floats);
+            }
+            this.product = product;
+            this.from = from;
+            this.floats = floats;
+            this.q6Order = q6Order;
+            this.offset = xo;
+            return xo;
         }
-        return vectorBuffer(floats);
     }
 
-    /** This thread's buffer for vectors, grown to hold {@code floats} from its first 64-byte line. */
-    private static float[] vectorBuffer(int floats) {
-        float[] buffer = ALIGNED_VECTORS.get();
-        if (buffer.length < floats + ALIGN_FLOATS) {
-            buffer = new float[floats + ALIGN_FLOATS];
-            ALIGNED_VECTORS.set(buffer);
-        }
-        return buffer;
-    }
+    private static final ThreadLocal<VectorCopy> VECTORS = ThreadLocal.withInitial(VectorCopy::new);
 
     /**
      * Copies {@code floats} floats of vectors (a whole number of 256-value super-blocks) from {@code x[from ..]} to
@@ -799,19 +827,6 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Copies the first {@code floats} of {@code x} into {@code xv} from its first 64-byte line and returns that
-     * index; returns 0 and copies nothing when {@code xv} is {@code x} (see {@link #alignedVectors}).
-     */
-    private static int copyVectors(float[] x, float[] xv, int floats) {
-        if (xv == x) {
-            return 0;
-        }
-        int xo = Math.max(0, ArrayAlignment.alignedIndex(xv));
-        System.arraycopy(x, 0, xv, xo, floats);
-        return xo;
-    }
-
-    /**
      * Q4_K and Q6_K times a batch (several sessions decoding together; prompts take matmulPromptPanel): a panel of
      * rows is unpacked once to float32 weights (exactly the floats the dot kernels form), then every group of 4
      * vectors meets it in float32 register tiles (2 rows x 4 vectors for Q4_K, whose two accumulators per pair fill
@@ -820,20 +835,14 @@ final class VectorKernels implements DotKernels {
      * order, so results stay bit-identical: Q6_K's rows are unpacked and its vectors copied with each super-block's
      * 16-value pieces in dotQ6_K512's order (unpackQ6_K512Ordered, copyInQ6_KOrder), so that the plain prompt tile
      * (mmPrompt4x4) goes through them in that order.
-     */
-    private static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                    int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true, ALIGNED_VECTORS_MAX);
-    }
-
-    /**
-     * {@link #matmulPanel} for the tests: {@code align} false unpacks the rows and copies the vectors from index 0
-     * of their buffers instead of from their first 64-byte lines; {@code sliceFloats} bounds the floats of vectors
-     * copied per pass over the rows (a slice is at least 4 vectors).
+     *
+     * <p>{@code align} false (for the tests) unpacks the rows and copies the vectors from index 0 of their buffers
+     * instead of from their first 64-byte lines; {@code sliceFloats} bounds the floats of vectors copied per pass
+     * over the rows (a slice is at least 4 vectors); {@code product} as in {@link DotKernels#matmulRows}.
      */
     static void matmulPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
                             int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align,
-                            int sliceFloats) {
+                            int sliceFloats, long product) {
         boolean q6 = type == GgmlType.Q6_K;
         int tr = q6 ? 4 : 2;
         int quads = batch & ~3;
@@ -850,20 +859,16 @@ final class VectorKernels implements DotKernels {
         // at batch 4: 32-33 -> 24-28 ms; Q6_K's 4 rows of 8192 columns exceed L1 either way).
         int panelRows = quads == 4 ? tr : Math.max(tr, PANEL_FLOATS / cols / tr * tr);
         float[] panel = panel(panelRows * cols);
-        int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
+        int po = align ? firstLine(panel) : 0;
+        VectorCopy copy = VECTORS.get();
         // The vectors go through this thread's buffer (Q6_K's in the order of its panel, see unpackQ6_K512Ordered; with
         // or without their addresses), a slice of them per pass over the rows, so that a huge batch does not grow it
         // without bound. Rows and vectors left over go with the last slice.
         int slice = Math.max(4, Math.min(quads, sliceFloats / cols) & ~3);
         for (int v0 = 0; v0 < quads; v0 += slice) {
             int v1 = Math.min(quads, v0 + slice);
-            float[] xv = vectorBuffer((v1 - v0) * cols);
-            int xo = align ? Math.max(0, ArrayAlignment.alignedIndex(xv)) : 0;
-            if (q6) {
-                copyInQ6_KOrder(x, v0 * cols, xv, xo, (v1 - v0) * cols);
-            } else {
-                System.arraycopy(x, v0 * cols, xv, xo, (v1 - v0) * cols);
-            }
+            int xo = copy.copy(x, v0 * cols, (v1 - v0) * cols, q6, align, product);
+            float[] xv = copy.buffer;
             for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
                 int r1 = Math.min(rowTo, r0 + panelRows);
                 int tiled = r0 + (r1 - r0) / tr * tr;
@@ -913,29 +918,36 @@ final class VectorKernels implements DotKernels {
 
     @Override
     public void matmulPromptRows(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                 int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+                                 int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
         if (L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K
                 || type == GgmlType.Q6_K)) {
-            matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true, product);
         } else {
-            matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+            matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product);
         }
     }
 
-    private static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                          int rowFrom, int rowTo, float[] x, int batch, float[] out) {
-        matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true);
-    }
-
-    /** {@link #matmulPromptPanel}; {@code align} false reads the panel and the vectors where they are (tests). */
+    /**
+     * The prompt path of Q8_0, Q4_0, Q4_K and Q6_K (see above). {@code align} false (for the tests) unpacks the rows
+     * from index 0 of the panel and reads the vectors where they are; {@code product} as in
+     * {@link DotKernels#matmulRows}.
+     */
     static void matmulPromptPanel(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                  int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align) {
+                                  int rowFrom, int rowTo, float[] x, int batch, float[] out, boolean align,
+                                  long product) {
         int quads = batch & ~3;
         int panelRows = Math.max(4, PANEL_FLOATS / cols & ~3);
         float[] panel = panel(panelRows * cols);
-        int po = align ? Math.max(0, ArrayAlignment.alignedIndex(panel)) : 0;
-        float[] xv = alignedVectors(x, quads * cols, align && quads > 0); // no tile without 4 vectors
-        int xo = copyVectors(x, xv, quads * cols);
+        int po = align ? firstLine(panel) : 0;
+        float[] xv = x;
+        int xo = 0;
+        // the vectors from a 64-byte line: only where its address can be had (else a copy gains nothing), only for
+        // tiles (4 vectors or more), and not beyond ALIGNED_VECTORS_MAX
+        if (align && ArrayAlignment.available() && quads > 0 && quads * cols <= ALIGNED_VECTORS_MAX) {
+            VectorCopy copy = VECTORS.get();
+            xo = copy.copy(x, 0, quads * cols, false, true, product);
+            xv = copy.buffer;
+        }
         for (int r0 = rowFrom; r0 < rowTo; r0 += panelRows) {
             int r1 = Math.min(rowTo, r0 + panelRows);
             int tiled = r0 + ((r1 - r0) & ~3);

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A 2-D GGUF weight tensor viewed in place: {@code rows} rows of {@code cols} values, row-major, one row per
@@ -29,6 +30,11 @@ public final class WeightMatrix {
     private static final int ROW_GROUP = 4;
 
     private static final ThreadLocal<MatmulTask> TASKS = ThreadLocal.withInitial(MatmulTask::new);
+    /**
+     * Numbers the products, so that the kernels know which row ranges belong to the same one (a thread given several
+     * copies the vectors once for all of them, see VectorKernels).
+     */
+    private static final AtomicLong PRODUCTS = new AtomicLong();
 
     private final String name;
     private final GgmlType type;
@@ -170,11 +176,12 @@ public final class WeightMatrix {
         if (batch == 0) {
             return;
         }
+        long product = PRODUCTS.incrementAndGet();
         if ((long) rows * cols * batch < PARALLEL_THRESHOLD || pool.threads() == 1) {
             if (prompt) {
-                kernels.matmulPromptRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+                kernels.matmulPromptRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out, product);
             } else {
-                kernels.matmulRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out);
+                kernels.matmulRows(type, data, rowBytes, cols, rows, 0, rows, x, batch, out, product);
             }
             return;
         }
@@ -187,6 +194,7 @@ public final class WeightMatrix {
         task.x = x;
         task.batch = batch;
         task.out = out;
+        task.product = product;
         try {
             pool.parallelFor((rows + ROW_GROUP - 1) / ROW_GROUP, task);
         } finally {
@@ -214,6 +222,7 @@ public final class WeightMatrix {
         float[] x;
         int batch;
         float[] out;
+        long product;
 
         @Override
         public void run(int from, int to) {
@@ -221,9 +230,11 @@ public final class WeightMatrix {
             int rowFrom = from * ROW_GROUP;
             int rowTo = Math.min(m.rows, to * ROW_GROUP);
             if (prompt) {
-                m.kernels.matmulPromptRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out);
+                m.kernels.matmulPromptRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out,
+                        product);
             } else {
-                m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out);
+                m.kernels.matmulRows(m.type, m.data, m.rowBytes, m.cols, m.rows, rowFrom, rowTo, x, batch, out,
+                        product);
             }
         }
     }

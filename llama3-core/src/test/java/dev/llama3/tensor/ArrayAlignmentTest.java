@@ -63,7 +63,7 @@ class ArrayAlignmentTest {
                 }
                 float[] out = new float[batch * rows];
                 VectorKernels.matmulPanel(type, data, type.byteSize(cols), cols, rows, 0, rows, x, batch, out, true,
-                        Integer.MAX_VALUE);
+                        Integer.MAX_VALUE, -1);
                 for (int v = 0; v < batch; v++) {
                     for (int r = 0; r < rows; r++) {
                         assertThat(out[v * rows + r]).as("%s batch %d vector %d row %d", type, batch, v, r)
@@ -71,6 +71,52 @@ class ArrayAlignmentTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aThreadReusesItsCopyOfTheVectorsOnlyWithinOneProduct() {
+        assumeTrue(VectorKernels.L == 16, "the panel paths serve 512-bit vectors only");
+        SplittableRandom random = new SplittableRandom(6);
+        int cols = 512;
+        int rows = 40;
+        int batch = 8;
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            long rowBytes = type.byteSize(cols);
+            MemorySegment data = WeightMatrixTest.randomMatrix(type, rows, cols, 9);
+            float[] x = new float[batch * cols];
+            for (boolean prompt : new boolean[] {false, true}) {
+                for (int round = 0; round < 2; round++) {
+                    // new contents in the same array, as the engine's activation buffers get them
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    float[] whole = new float[batch * rows];
+                    float[] inRanges = new float[batch * rows];
+                    multiply(type, prompt, data, rowBytes, cols, rows, 0, rows, x, batch, whole, -1);
+                    long product = 1000 + 2 * round + (prompt ? 1 : 0);
+                    // one product's row ranges on this thread, one after the other: copied once, then reused
+                    for (int r0 = 0; r0 < rows; r0 += 12) {
+                        multiply(type, prompt, data, rowBytes, cols, rows, r0, Math.min(rows, r0 + 12), x, batch,
+                                inRanges, product);
+                    }
+                    assertSameBits(whole, inRanges, String.format("%s %s round %d, whole and in ranges of rows",
+                            type, prompt ? "prompt" : "decode", round), rows);
+                }
+            }
+        }
+    }
+
+    private static void multiply(GgmlType type, boolean prompt, MemorySegment data, long rowBytes, int cols,
+                                 int rows, int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
+        if (prompt) {
+            VectorKernels.matmulPromptPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true,
+                    product);
+        } else if (type != GgmlType.Q8_0) {
+            VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true,
+                    Integer.MAX_VALUE, product);
+        } else {
+            new VectorKernels().matmulRows(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product);
         }
     }
 
@@ -94,14 +140,14 @@ class ArrayAlignmentTest {
                         float[] unaligned = new float[batch * rows];
                         if (prompt) {
                             VectorKernels.matmulPromptPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch,
-                                    aligned, true);
+                                    aligned, true, -1);
                             VectorKernels.matmulPromptPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch,
-                                    unaligned, false);
+                                    unaligned, false, -1);
                         } else {
                             VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, aligned,
-                                    true, Integer.MAX_VALUE);
+                                    true, Integer.MAX_VALUE, -1);
                             VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, unaligned,
-                                    false, Integer.MAX_VALUE);
+                                    false, Integer.MAX_VALUE, -1);
                         }
                         assertSameBits(aligned, unaligned, String.format("%s %s %dx%d batch %d, aligned and unaligned",
                                 type, prompt ? "prompt" : "decode", rows, cols, batch), rows);
@@ -110,7 +156,7 @@ class ArrayAlignmentTest {
                             // left over (batch 7, 15) with the last
                             float[] sliced = new float[batch * rows];
                             VectorKernels.matmulPanel(type, data, rowBytes, cols, rows, 0, rows, x, batch, sliced,
-                                    true, 4 * cols);
+                                    true, 4 * cols, -1);
                             assertSameBits(aligned, sliced, String.format("%s decode %dx%d batch %d, in one slice and"
                                     + " in slices of 4 vectors", type, rows, cols, batch), rows);
                         }
