@@ -28,10 +28,24 @@ final class KernelWarmup implements Runnable {
     private static final int BATCH = 16;
     private static final long BUDGET_NANOS = 3_000_000_000L;
 
+    /**
+     * Calls of the feed-forward gate ({@link LlamaModel#warmUpGate}) on rows of GATE_VALUES, before the matrices.
+     * Without them a cold JVM's first prompt ran the gate in C1's code, which boxes every vector, for about 0.4 s
+     * (16-token prompt, 1B Q8_0: 1.47-2.03 against 1.18-1.51 s to the first token). Sixteen calls are enough for C2
+     * under bin/llama3's thresholds (a hundredth of the usual), and each is a fraction of a millisecond before then.
+     * Measured and not kept: the gate after the first round of matrices (the first prompt stopped this thread before
+     * it got there) or after the first prompt product (1.24-1.60 s): its compilation (about 50 ms of C2's one
+     * thread) then delays the prompt kernels' while the prompt already waits for them.
+     */
+    private static final int GATE_CALLS = 16;
+    private static final int GATE_VALUES = 1024;
+
+    private final LlamaModel model;
     private final List<WeightMatrix> samples;
     private volatile boolean stop;
 
-    private KernelWarmup(List<WeightMatrix> samples) {
+    private KernelWarmup(LlamaModel model, List<WeightMatrix> samples) {
+        this.model = model;
         this.samples = samples;
     }
 
@@ -48,7 +62,7 @@ final class KernelWarmup implements Runnable {
             distinct.computeIfAbsent(m.type() + "/" + m.cols(), k -> WeightMatrix.of(m.name() + "[warm-up]", m.type(),
                     m.data().asSlice(0, Math.min(ROWS, m.rows()) * m.rowBytes()), Math.min(ROWS, m.rows()), m.cols()));
         }
-        KernelWarmup warmup = new KernelWarmup(List.copyOf(distinct.values()));
+        KernelWarmup warmup = new KernelWarmup(model, List.copyOf(distinct.values()));
         Thread.ofPlatform().daemon().name("llama3-warmup").start(warmup);
         return warmup;
     }
@@ -72,6 +86,7 @@ final class KernelWarmup implements Runnable {
         float[] out = new float[BATCH * ROWS];
         int rounds = 0;
         try (ComputePool single = new ComputePool(1)) {
+            model.warmUpGate(GATE_CALLS, GATE_VALUES); // first: see GATE_CALLS
             while (!stop && System.nanoTime() - start < BUDGET_NANOS) {
                 for (WeightMatrix m : samples) {
                     if (stop) {

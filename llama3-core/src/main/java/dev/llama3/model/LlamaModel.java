@@ -50,6 +50,25 @@ public final class LlamaModel {
     }
 
     /**
+     * Runs the feed-forward gate ({@code silu(gate) * up}) {@code calls} times on a scratch row of up to
+     * {@code values} values, so that the JIT compiles it before a real forward pass needs it. Until then its vector
+     * code runs in C1's code, which boxes every vector: a cold JVM's 16-token prompt of the 1B shape spent about
+     * 0.4 s there (docs/performance.md, "Time to first token"). Called by the kernel warm-up while the engine loads.
+     */
+    public void warmUpGate(int calls, int values) {
+        int n = Math.min(values, config.feedForwardLength());
+        float[] gate = new float[n];
+        float[] up = new float[n];
+        for (int k = 0; k < calls; k++) {
+            for (int i = 0; i < n; i++) { // a spread of positive and negative values, as real gates have
+                gate[i] = (i % 64 - 32) * 0.25f;
+                up[i] = 1f;
+            }
+            attentionKernels.swiglu(gate, up, n);
+        }
+    }
+
+    /**
      * Runs {@code count} tokens at the cache's next positions, appending their keys and values to the cache.
      *
      * @param tokens token ids, {@code tokens[from .. from+count)}

@@ -47,4 +47,25 @@ class KernelWarmupTest {
             }
         }
     }
+    @Test
+    void gateWarmUpLeavesResultsAsTheyWere() throws Exception {
+        Path model = dir.resolve("tiny-gate.gguf");
+        try (ComputePool pool = new ComputePool(2)) {
+            new SyntheticModel(ModelShape.TINY, SyntheticModel.WeightFormat.Q8_0, 7, null).write(model, pool);
+        }
+        System.setProperty(LlamaEngine.WARMUP_PROPERTY, "false");
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(2).build())) {
+            float[] before;
+            try (Session s = engine.newSession()) {
+                before = s.evaluate(new int[] {4, 5, 6}).clone();
+            }
+            engine.model().warmUpGate(0, 64);
+            engine.model().warmUpGate(3, 1 << 20); // more values than the feed-forward width: clamped to it
+            try (Session s = engine.newSession()) {
+                assertThat(s.evaluate(new int[] {4, 5, 6})).containsExactly(before);
+            }
+        } finally {
+            System.clearProperty(LlamaEngine.WARMUP_PROPERTY);
+        }
+    }
 }
