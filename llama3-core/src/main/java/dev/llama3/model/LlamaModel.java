@@ -53,7 +53,7 @@ public final class LlamaModel {
      * Runs the feed-forward gate ({@code silu(gate) * up}) {@code calls} times on a scratch row of up to
      * {@code values} values, so that the JIT compiles it before a real forward pass needs it. Until then its vector
      * code runs in C1's code, which boxes every vector: a cold JVM's 16-token prompt of the 1B shape spent about
-     * 0.4 s there (docs/performance.md, "Time to first token"). Called by the kernel warm-up while the engine loads.
+     * 0.4 s there (docs/performance.md, "2026-12-07 early morning"). Called by the kernel warm-up while the engine loads.
      */
     public void warmUpGate(int calls, int values) {
         int n = Math.min(values, config.feedForwardLength());

@@ -258,7 +258,9 @@ final class VectorAttentionKernels implements AttentionKernels {
     // non-positive argument either way). The scalar loop took a double exp per element on the forward thread while
     // the other threads waited: 50 us per 8192 values against 8 here (Sapphire Rapids), 0.8 ms of a decoded 1B token
     // (16 layers) and 3.1 ms of four sessions' step. The last partial vector is masked, so every element gets the
-    // same operations.
+    // same operations. The lane exp is spelled out here and in softmax rather than shared: as a helper method taking
+    // and returning a vector, C2 left it out of line in a scratch harness and the gate ran ten times slower (5.6-7.9
+    // against 0.53 us per 1024 values, 2026-12-07).
     @Override
     public void swiglu(float[] gate, float[] up, int n) {
         for (int i = 0; i < n; i += L) {

@@ -47,6 +47,7 @@ class KernelWarmupTest {
             }
         }
     }
+
     @Test
     void gateWarmUpLeavesResultsAsTheyWere() throws Exception {
         Path model = dir.resolve("tiny-gate.gguf");
