@@ -7,6 +7,8 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.ULT;
+import static jdk.incubator.vector.VectorOperators.XOR;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
 
 import dev.llama3.gguf.GgmlType;
@@ -1729,13 +1731,22 @@ final class VectorKernels implements DotKernels {
     private static final VectorShuffle<Float> LANE_14 = VectorShuffle.iota(F, 14, 0, true);
     private static final VectorShuffle<Float> LANE_15 = VectorShuffle.iota(F, 15, 0, true);
     // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and
-    // 8 mins (lanes 8-15) is built from; Q4K_SCALES_HI, Q4K_MINS_HI: the lanes of sub-blocks 4-7, Q4K_MINS: lanes 8-15.
+    // 8 mins (lanes 8-15) is built from, and Q4K_SHIFT, Q4K_LOW, Q4K_HIGH how (q4_k_512_scales in the generator);
+    // Q4K_DM_SHIFT, Q4K_DM_SIGN: d (lanes 0-7) and -dmin (lanes 8-15) from one int; Q4K_MINS: lanes 8-15.
     private static final VectorShuffle<Byte> Q4K_P = L == 16
             ? VectorShuffle.fromValues(B, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11) : null;
     private static final VectorShuffle<Byte> Q4K_Q = L == 16
             ? VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7) : null;
-    private static final VectorMask<Integer> Q4K_SCALES_HI = VectorMask.fromLong(I, 0x00F0L);
-    private static final VectorMask<Integer> Q4K_MINS_HI = VectorMask.fromLong(I, 0xF000L);
+    private static final IntVector Q4K_SHIFT = L == 16
+            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0) : null;
+    private static final IntVector Q4K_LOW = L == 16
+            ? IntVector.fromArray(I, new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0) : null;
+    private static final IntVector Q4K_HIGH = L == 16
+            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0) : null;
+    private static final IntVector Q4K_DM_SHIFT = L == 16
+            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 16, 16, 16, 16, 16, 16, 16, 16}, 0) : null;
+    private static final IntVector Q4K_DM_SIGN = L == 16
+            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000}, 0) : null;
     private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
     // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).
     private static final VectorShuffle<Float> ROT_Q4K = L == 16
@@ -3087,13 +3098,16 @@ final class VectorKernels implements DotKernels {
         FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
-            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
-            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
+            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
+                    ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
+                    : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
+                            .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
             ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
-            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
-            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
-            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
             FloatVector sb00 = ds0.rearrange(LANE_1);
             FloatVector mb00 = ds0.rearrange(LANE_9);
@@ -3186,20 +3200,26 @@ final class VectorKernels implements DotKernels {
         FloatVector e10 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
-            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
-            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
-            float d1 = halfToFloat(seg.get(SHORT_LE, o1));
-            float m1 = halfToFloat(seg.get(SHORT_LE, o1 + 2));
+            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
+                    ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
+                    : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
+                            .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
+            IntVector hv1 = IntVector.broadcast(I, seg.get(INT_LE, o1)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            FloatVector dm1 = hv1.sub(0x0400).compare(ULT, 0x7800).allTrue()
+                    ? hv1.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
+                    : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o1)))
+                            .blend(-halfToFloat(seg.get(SHORT_LE, o1 + 2)), Q4K_MINS);
             ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
-            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
-            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
-            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
             ByteVector k1 = ByteVector.fromMemorySegment(B, seg, o1 + 4, LE);
-            IntVector p1 = ((IntVector) k1.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
-            IntVector h1 = ((IntVector) k1.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
-            IntVector sm1 = p1.and(63).blend(p1.and(15).or(h1), Q4K_SCALES_HI).blend(p1.lanewise(LSHR, 4).or(h1), Q4K_MINS_HI);
-            FloatVector ds1 = ((FloatVector) sm1.convert(I2F, 0)).mul(FloatVector.broadcast(F, d1).blend(-m1, Q4K_MINS));
+            IntVector p1 = (IntVector) k1.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector h1 = (IntVector) k1.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector sm1 = p1.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h1.lanewise(LSHR, 2).and(Q4K_HIGH));
+            FloatVector ds1 = ((FloatVector) sm1.convert(I2F, 0)).mul(dm1);
             for (int g = 0; g < 4; g++) {
                 IntVector ta0 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
                 FloatVector sb0 = ds0.rearrange(LANE_1);
@@ -3531,13 +3551,16 @@ final class VectorKernels implements DotKernels {
     static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
         long o0 = off;
         for (int i = 0; i < n; i += 256) {
-            float d0 = halfToFloat(seg.get(SHORT_LE, o0));
-            float m0 = halfToFloat(seg.get(SHORT_LE, o0 + 2));
+            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
+                    ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
+                    : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
+                            .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
             ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = ((IntVector) k0.rearrange(Q4K_P).convertShape(B2I, I, 0)).and(0xFF);
-            IntVector h0 = ((IntVector) k0.rearrange(Q4K_Q).convertShape(B2I, I, 0)).and(0xFF).lanewise(LSHR, 6).lanewise(LSHL, 4);
-            IntVector sm0 = p0.and(63).blend(p0.and(15).or(h0), Q4K_SCALES_HI).blend(p0.lanewise(LSHR, 4).or(h0), Q4K_MINS_HI);
-            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(FloatVector.broadcast(F, d0).blend(-m0, Q4K_MINS));
+            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
+            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
             FloatVector sb00 = ds0.rearrange(LANE_1);
             FloatVector mb00 = ds0.rearrange(LANE_9);
