@@ -193,15 +193,18 @@ def s_scheme(tname, R, T):
     return body
 
 def q4_k_512_scale_reads(r):
-    # d and dmin of row r's super-block as dm{r}: lanes 0-7 d, lanes 8-15 -dmin. Both halves come in with one
-    # broadcast load of their 4 bytes; each lane shifts its half down and, when all are normal and positive (real
-    # scales), converts it with integer operations (rebias the exponent, 15 -> 127: + 112 << 10, widen the mantissa,
-    # 10 -> 23 bits) and flips the sign of the mins: the floats halfToFloat gives. Any other half (zero, subnormal,
-    # negative, infinite, NaN) takes halfToFloat. Measured against two scalar halfToFloat and two broadcasts,
-    # dotQ4_K512 on one core in L2: about 3 % faster (docs/performance.md). halfToFloat ends in a method C2 inlines
-    # only while its parse is below NodeCountInliningCutoff (see dotQ8_0), so every kernel reads these first.
+    # The header of row r's super-block (d, dmin, the 12 scale bytes b) in one 64-byte load and one byte permute
+    # (Q4K_HEADER) as 16 ints: lane j (j < 8: scale j, j >= 8: min j - 8) holds in its bytes 0 and 1 the two scale
+    # bytes it is built from and in bytes 2-3 d (lanes 0-7) or dmin (lanes 8-15). dm{r}: lanes 0-7 d, 8-15 -dmin;
+    # when all halves are normal and positive (real scales) they are converted with integer operations (rebias the
+    # exponent, 15 -> 127: + 112 << 10, widen the mantissa, 10 -> 23 bits) and the mins' sign flipped: the floats
+    # halfToFloat gives. Any other half (zero, subnormal, negative, infinite, NaN) takes halfToFloat, which ends in a
+    # method C2 inlines only while its parse is below NodeCountInliningCutoff (see dotQ8_0), so every kernel reads
+    # these first. Against two scalar halfToFloat, two broadcasts and two 16-byte permutes and widenings:
+    # dotQ4_K512 10.4-11.0 -> 11.4-12.0 Gweights/s on one core in L2 (docs/performance.md).
     return [
-        f"IntVector hv{r} = IntVector.broadcast(I, seg.get(INT_LE, o{r})).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);",
+        f"IntVector hd{r} = ByteVector.fromMemorySegment(B64, seg, o{r}, LE).rearrange(Q4K_HEADER).reinterpretAsInts();",
+        f"IntVector hv{r} = hd{r}.lanewise(LSHR, 16);",
         f"FloatVector dm{r} = hv{r}.sub(0x0400).compare(ULT, 0x7800).allTrue()",
         f"        ? hv{r}.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()",
         f"        : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o{r})))",
@@ -211,13 +214,10 @@ def q4_k_512_scale_reads(r):
 def q4_k_512_scales(r):
     # the 8 scales (lanes 0-7: d * sc[j]) and 8 mins (lanes 8-15: -dmin * m[j]) of row r's super-block as one float
     # vector ds{r}. Lane by lane (b = the 12 scale bytes): sc[j] = b[j] & 63 (j < 4), (b[j+4] & 15) | (b[j-4] >> 6) << 4
-    # (j >= 4); m[j] = b[j+4] & 63 (j < 4), (b[j+4] >> 4) | (b[j] >> 6) << 4 (j >= 4). p{r} holds each lane's first
-    # byte, h{r} its second; (b >> 6) << 4 is (b >> 2) & 0x30.
+    # (j >= 4); m[j] = b[j+4] & 63 (j < 4), (b[j+4] >> 4) | (b[j] >> 6) << 4 (j >= 4). Lane j of hd{r} holds the
+    # first of those bytes in bits 0-7 and the second in bits 8-15; (b >> 6) << 4 is (b >> 2) & 0x30.
     return [
-        f"ByteVector k{r} = ByteVector.fromMemorySegment(B, seg, o{r} + 4, LE);",
-        f"IntVector p{r} = (IntVector) k{r}.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);",
-        f"IntVector h{r} = (IntVector) k{r}.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);",
-        f"IntVector sm{r} = p{r}.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h{r}.lanewise(LSHR, 2).and(Q4K_HIGH));",
+        f"IntVector sm{r} = hd{r}.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(hd{r}.lanewise(LSHR, 10).and(Q4K_HIGH));",
         f"FloatVector ds{r} = ((FloatVector) sm{r}.convert(I2F, 0)).mul(dm{r});",
     ]
 
@@ -507,23 +507,23 @@ def section():
     out = ["    // LANE_j: every lane takes lane j (512-bit vectors; the Q4_K512 and Q6_K512 scale broadcasts)."]
     for j in range(16):
         out.append(f"    private static final VectorShuffle<Float> LANE_{j} = VectorShuffle.iota(F, {j}, 0, true);")
-    out.append("    // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and")
-    out.append("    // 8 mins (lanes 8-15) is built from, and Q4K_SHIFT, Q4K_LOW, Q4K_HIGH how (q4_k_512_scales in the generator);")
-    out.append("    // Q4K_DM_SHIFT, Q4K_DM_SIGN: d (lanes 0-7) and -dmin (lanes 8-15) from one int; Q4K_MINS: lanes 8-15.")
-    out.append("    private static final VectorShuffle<Byte> Q4K_P = L == 16")
-    out.append("            ? VectorShuffle.fromValues(B, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11) : null;")
-    out.append("    private static final VectorShuffle<Byte> Q4K_Q = L == 16")
-    out.append("            ? VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7) : null;")
+    out.append("    // Q4K_HEADER: the bytes of a Q4_K block's first 64 that make each int lane of its scales (lanes 0-7) and mins")
+    out.append("    // (8-15): the two scale bytes the value is built from, then d or dmin (q4_k_512_scale_reads in the generator);")
+    out.append("    // Q4K_SHIFT, Q4K_LOW, Q4K_HIGH: how (q4_k_512_scales); Q4K_DM_SIGN: the sign of -dmin; Q4K_MINS: lanes 8-15.")
+    out.append("    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_512;")
+    out.append("    private static final VectorShuffle<Byte> Q4K_HEADER = L == 16 ? VectorShuffle.fromValues(B64,")
+    out.append("            4, 4, 0, 1, 5, 4, 0, 1, 6, 4, 0, 1, 7, 4, 0, 1,")
+    out.append("            12, 4, 0, 1, 13, 5, 0, 1, 14, 6, 0, 1, 15, 7, 0, 1,")
+    out.append("            8, 4, 2, 3, 9, 4, 2, 3, 10, 4, 2, 3, 11, 4, 2, 3,")
+    out.append("            12, 8, 2, 3, 13, 9, 2, 3, 14, 10, 2, 3, 15, 11, 2, 3) : null;")
     out.append("    private static final IntVector Q4K_SHIFT = L == 16")
     out.append("            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0) : null;")
     out.append("    private static final IntVector Q4K_LOW = L == 16")
     out.append("            ? IntVector.fromArray(I, new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0) : null;")
     out.append("    private static final IntVector Q4K_HIGH = L == 16")
     out.append("            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0) : null;")
-    out.append("    private static final IntVector Q4K_DM_SHIFT = L == 16")
-    out.append("            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 16, 16, 16, 16, 16, 16, 16, 16}, 0) : null;")
     out.append("    private static final IntVector Q4K_DM_SIGN = L == 16")
-    out.append("            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000}, 0) : null;")
+    out.append("            ? IntVector.zero(I).blend(0x80000000, VectorMask.fromLong(I, 0xFF00L)) : null;")
     out.append("    private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);")
     out.append("    // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).")
     out.append("    private static final VectorShuffle<Float> ROT_Q4K = L == 16")

@@ -1730,23 +1730,23 @@ final class VectorKernels implements DotKernels {
     private static final VectorShuffle<Float> LANE_13 = VectorShuffle.iota(F, 13, 0, true);
     private static final VectorShuffle<Float> LANE_14 = VectorShuffle.iota(F, 14, 0, true);
     private static final VectorShuffle<Float> LANE_15 = VectorShuffle.iota(F, 15, 0, true);
-    // Q4K_P, Q4K_Q: the scale bytes (b = bytes 4..15 of a Q4_K block) each lane of the 8 scales (lanes 0-7) and
-    // 8 mins (lanes 8-15) is built from, and Q4K_SHIFT, Q4K_LOW, Q4K_HIGH how (q4_k_512_scales in the generator);
-    // Q4K_DM_SHIFT, Q4K_DM_SIGN: d (lanes 0-7) and -dmin (lanes 8-15) from one int; Q4K_MINS: lanes 8-15.
-    private static final VectorShuffle<Byte> Q4K_P = L == 16
-            ? VectorShuffle.fromValues(B, 0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11) : null;
-    private static final VectorShuffle<Byte> Q4K_Q = L == 16
-            ? VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 4, 5, 6, 7) : null;
+    // Q4K_HEADER: the bytes of a Q4_K block's first 64 that make each int lane of its scales (lanes 0-7) and mins
+    // (8-15): the two scale bytes the value is built from, then d or dmin (q4_k_512_scale_reads in the generator);
+    // Q4K_SHIFT, Q4K_LOW, Q4K_HIGH: how (q4_k_512_scales); Q4K_DM_SIGN: the sign of -dmin; Q4K_MINS: lanes 8-15.
+    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_512;
+    private static final VectorShuffle<Byte> Q4K_HEADER = L == 16 ? VectorShuffle.fromValues(B64,
+            4, 4, 0, 1, 5, 4, 0, 1, 6, 4, 0, 1, 7, 4, 0, 1,
+            12, 4, 0, 1, 13, 5, 0, 1, 14, 6, 0, 1, 15, 7, 0, 1,
+            8, 4, 2, 3, 9, 4, 2, 3, 10, 4, 2, 3, 11, 4, 2, 3,
+            12, 8, 2, 3, 13, 9, 2, 3, 14, 10, 2, 3, 15, 11, 2, 3) : null;
     private static final IntVector Q4K_SHIFT = L == 16
             ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4}, 0) : null;
     private static final IntVector Q4K_LOW = L == 16
             ? IntVector.fromArray(I, new int[] {63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63, 15, 15, 15, 15}, 0) : null;
     private static final IntVector Q4K_HIGH = L == 16
             ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30, 0, 0, 0, 0, 0x30, 0x30, 0x30, 0x30}, 0) : null;
-    private static final IntVector Q4K_DM_SHIFT = L == 16
-            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 16, 16, 16, 16, 16, 16, 16, 16}, 0) : null;
     private static final IntVector Q4K_DM_SIGN = L == 16
-            ? IntVector.fromArray(I, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000}, 0) : null;
+            ? IntVector.zero(I).blend(0x80000000, VectorMask.fromLong(I, 0xFF00L)) : null;
     private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
     // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).
     private static final VectorShuffle<Float> ROT_Q4K = L == 16
@@ -3098,15 +3098,13 @@ final class VectorKernels implements DotKernels {
         FloatVector e00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
-            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            IntVector hd0 = ByteVector.fromMemorySegment(B64, seg, o0, LE).rearrange(Q4K_HEADER).reinterpretAsInts();
+            IntVector hv0 = hd0.lanewise(LSHR, 16);
             FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
                     ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
                     : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
                             .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
-            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            IntVector sm0 = hd0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(hd0.lanewise(LSHR, 10).and(Q4K_HIGH));
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
             FloatVector sb00 = ds0.rearrange(LANE_1);
@@ -3200,25 +3198,21 @@ final class VectorKernels implements DotKernels {
         FloatVector e10 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
-            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            IntVector hd0 = ByteVector.fromMemorySegment(B64, seg, o0, LE).rearrange(Q4K_HEADER).reinterpretAsInts();
+            IntVector hv0 = hd0.lanewise(LSHR, 16);
             FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
                     ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
                     : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
                             .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
-            IntVector hv1 = IntVector.broadcast(I, seg.get(INT_LE, o1)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            IntVector hd1 = ByteVector.fromMemorySegment(B64, seg, o1, LE).rearrange(Q4K_HEADER).reinterpretAsInts();
+            IntVector hv1 = hd1.lanewise(LSHR, 16);
             FloatVector dm1 = hv1.sub(0x0400).compare(ULT, 0x7800).allTrue()
                     ? hv1.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
                     : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o1)))
                             .blend(-halfToFloat(seg.get(SHORT_LE, o1 + 2)), Q4K_MINS);
-            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            IntVector sm0 = hd0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(hd0.lanewise(LSHR, 10).and(Q4K_HIGH));
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
-            ByteVector k1 = ByteVector.fromMemorySegment(B, seg, o1 + 4, LE);
-            IntVector p1 = (IntVector) k1.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector h1 = (IntVector) k1.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector sm1 = p1.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h1.lanewise(LSHR, 2).and(Q4K_HIGH));
+            IntVector sm1 = hd1.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(hd1.lanewise(LSHR, 10).and(Q4K_HIGH));
             FloatVector ds1 = ((FloatVector) sm1.convert(I2F, 0)).mul(dm1);
             for (int g = 0; g < 4; g++) {
                 IntVector ta0 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
@@ -3551,15 +3545,13 @@ final class VectorKernels implements DotKernels {
     static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
         long o0 = off;
         for (int i = 0; i < n; i += 256) {
-            IntVector hv0 = IntVector.broadcast(I, seg.get(INT_LE, o0)).lanewise(LSHR, Q4K_DM_SHIFT).and(0xFFFF);
+            IntVector hd0 = ByteVector.fromMemorySegment(B64, seg, o0, LE).rearrange(Q4K_HEADER).reinterpretAsInts();
+            IntVector hv0 = hd0.lanewise(LSHR, 16);
             FloatVector dm0 = hv0.sub(0x0400).compare(ULT, 0x7800).allTrue()
                     ? hv0.add(0x1C000).lanewise(LSHL, 13).lanewise(XOR, Q4K_DM_SIGN).reinterpretAsFloats()
                     : FloatVector.broadcast(F, halfToFloat(seg.get(SHORT_LE, o0)))
                             .blend(-halfToFloat(seg.get(SHORT_LE, o0 + 2)), Q4K_MINS);
-            ByteVector k0 = ByteVector.fromMemorySegment(B, seg, o0 + 4, LE);
-            IntVector p0 = (IntVector) k0.rearrange(Q4K_P).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector h0 = (IntVector) k0.rearrange(Q4K_Q).convertShape(ZERO_EXTEND_B2I, I, 0);
-            IntVector sm0 = p0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(h0.lanewise(LSHR, 2).and(Q4K_HIGH));
+            IntVector sm0 = hd0.lanewise(LSHR, Q4K_SHIFT).and(Q4K_LOW).or(hd0.lanewise(LSHR, 10).and(Q4K_HIGH));
             FloatVector ds0 = ((FloatVector) sm0.convert(I2F, 0)).mul(dm0);
             IntVector ta00 = IOTA_F.fma(ds0.rearrange(LANE_0), ds0.rearrange(LANE_8)).reinterpretAsInts();
             FloatVector sb00 = ds0.rearrange(LANE_1);
