@@ -347,15 +347,103 @@ def q6_k_512_super_block(emit):
     b.append("o0 += 210;")
     return b
 
+def q6_k_512_lane_super_block(emit):
+    # One super-block of a single row in lane order (512-bit only). Per half h, one 64-byte load of its ql bytes and
+    # its 32 qh bytes twice over (a byte permute of the super-block's 64) make its 128 weight bytes q - 32 with
+    # 64-byte operations: lo{h} bytes 0-31 the values 128h + l (k = 0: low nibbles, qh bits 0-1), bytes 32-63 the
+    # values 128h + 32 + l (k = 1: bits 2-3); hi{h} likewise k = 2 and 3 (high nibbles, bits 4-5 and 6-7). Read as 16
+    # int lanes, byte b of every lane (a shift left and an arithmetic shift right: the sign-extended weight) is the
+    # step 8h + 4 * (hi) + b of the kernel: lane j holds value q6_k_lane_value(step, j), whose scale (sub-block
+    # 8h + 4 * (hi) + j / 4) comes from one lane permute per half and part. The vector x must be in the same order
+    # (VectorKernels.copyInQ6_KOrder). Against dotQ6_K's order (16 contiguous values per step, each widened from 16
+    # bytes and scaled by a broadcast lane): a third fewer operations per weight; one core in L2, 9.1-9.4 -> 10.9-11.9
+    # Gweights/s (docs/performance.md). emit(w, v) makes the lines of step v / 16 from its weight expression w (two lines).
+    b = [f"ByteVector ql{h} = ByteVector.fromMemorySegment(B64, seg, o0 + {64 * h}, LE);" for h in range(2)]
+    b.append("ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);")
+    b += q6_k_512_scales(0)
+    for h in range(2):
+        b += [f"ByteVector qd{h} = qh0.rearrange(Q6K_HALF_{h});",
+              f"IntVector lo{h} = ql{h}.and((byte) 0x0F)",
+              f"        .or(qd{h}.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))",
+              "        .sub((byte) 32).reinterpretAsInts();",
+              f"IntVector hi{h} = ql{h}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+              f"        .or(qd{h}.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))",
+              "        .sub((byte) 32).reinterpretAsInts();",
+              f"FloatVector sl{h} = ds0.rearrange(Q6K_SCALES_{h}_LO);",
+              f"FloatVector sh{h} = ds0.rearrange(Q6K_SCALES_{h}_HI);"]
+        for part, name in ((0, "lo"), (1, "hi")):
+            for byte in range(4):
+                src = f"{name}{h}"
+                ext = f"{src}.lanewise(ASHR, 24)" if byte == 3 else f"{src}.lanewise(LSHL, {24 - 8 * byte}).lanewise(ASHR, 24)"
+                w = [f"((FloatVector) {ext}", f"        .convert(I2F, 0)).mul({'sl' if part == 0 else 'sh'}{h})"]
+                b += emit(w, 16 * (8 * h + 4 * part + byte))
+    b.append("o0 += 210;")
+    return b
+
+def q6_k_lane_value(step, j):
+    # the value of a Q6_K super-block that lane j of step `step` of dotQ6_K512 holds (see q6_k_512_lane_super_block)
+    h, part, byte = step // 8, step // 4 % 2, step % 4
+    k = 2 * part + (j // 8)
+    return 128 * h + 32 * k + 4 * (j % 8) + byte
+
 def q6_k_512(R, T):
-    # 512-bit only (L == 16, B = 16 bytes): dotQ6_K's loops unrolled; the 16 scales of a super-block are converted
-    # with one vector operation and each sub-block's scale is a lane broadcast (LANE_j), instead of a scalar load,
-    # conversion and broadcast per 16 weights. Same operations in the same order per (row, vector) as dotQ6_K.
+    # 512-bit only: one super-block per pass in lane order (q6_k_512_lane_super_block), one accumulator, x in that
+    # order. Not the order of dotQ6_K (the other widths' kernel): VectorKernels.dot routes Q6_K at 512 bits here.
     assert R == 1
     def fma(w, v):
         decl = "FloatVector " if v == 0 else ""
-        return [f"{decl}w0 = {w[0]}", w[1], w[2] + ";"] + fmas(1, T, "w", f"x0 + i + {v}")
-    return ["for (int i = 0; i < n; i += 256) {"] + ind(q6_k_512_super_block(fma), 1) + ["}"]
+        return [f"{decl}w0 = {w[0]}", w[1] + ";"] + fmas(1, T, "w", f"x0 + i + {v}")
+    return ["for (int i = 0; i < n; i += 256) {"] + ind(q6_k_512_lane_super_block(fma), 1) + ["}"]
+
+def q6_k_512_rows():
+    # Two rows (a page apart, see VectorKernels.pageSpread) x one vector in dotQ6_K512's lane order, per (row, vector)
+    # its operations in its order, so the same bits. A core streams one row's weights at about 5-6 GB/s; two rows
+    # are two streams in flight (as for Q8_0, Q4_0 and Q4_K). The halves of a super-block are a loop (the half's qh
+    # permute and scale permutes chosen per pass), so that C1 can compile it.
+    R = 2
+    lines = ["static void mm2x1Q6_K512(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,",
+             "        int ors) {"]
+    b = []
+    for r in range(R):
+        b.append(f"long o{r} = off" + stride(r, "rb") + ";")
+    for r in range(R):
+        b.append(f"FloatVector c{r}0 = FloatVector.zero(F);")
+    b += ["FloatVector xv;", "FloatVector w;", "for (int i = 0; i < n; i += 256) {"]
+    sb = []
+    for r in range(R):
+        sb += q6_k_512_scales(r)
+        sb.append(f"ByteVector qh{r} = ByteVector.fromMemorySegment(B64, seg, o{r} + 128, LE);")
+    sb.append("for (int h = 0; h < 2; h++) {")
+    hb = ["VectorShuffle<Byte> half = h == 0 ? Q6K_HALF_0 : Q6K_HALF_1;",
+          "VectorShuffle<Float> lows = h == 0 ? Q6K_SCALES_0_LO : Q6K_SCALES_1_LO;",
+          "VectorShuffle<Float> highs = h == 0 ? Q6K_SCALES_0_HI : Q6K_SCALES_1_HI;"]
+    for r in range(R):
+        hb += [f"ByteVector ql{r} = ByteVector.fromMemorySegment(B64, seg, o{r} + 64L * h, LE);",
+               f"ByteVector qd{r} = qh{r}.rearrange(half);",
+               f"IntVector lo{r} = ql{r}.and((byte) 0x0F)",
+               f"        .or(qd{r}.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))",
+               "        .sub((byte) 32).reinterpretAsInts();",
+               f"IntVector hi{r} = ql{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+               f"        .or(qd{r}.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))",
+               "        .sub((byte) 32).reinterpretAsInts();",
+               f"FloatVector sl{r} = ds{r}.rearrange(lows);",
+               f"FloatVector sh{r} = ds{r}.rearrange(highs);"]
+    for part, name in ((0, "lo"), (1, "hi")):
+        for byte in range(4):
+            hb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + {16 * (4 * part + byte)});")
+            for r in range(R):
+                src = f"{name}{r}"
+                ext = f"{src}.lanewise(ASHR, 24)" if byte == 3 else f"{src}.lanewise(LSHL, {24 - 8 * byte}).lanewise(ASHR, 24)"
+                hb.append(f"w = ((FloatVector) {ext}.convert(I2F, 0)).mul({'sl' if part == 0 else 'sh'}{r});")
+                hb.append(f"c{r}0 = w.fma(xv, c{r}0);")
+    sb += ind(hb, 1) + ["}"]
+    for r in range(R):
+        sb.append(f"o{r} += 210;")
+    b += ind(sb, 1) + ["}"]
+    for r in range(R):
+        b += reduce_store(f"c{r}0", "out[o" + stride(r, "ors") + "] = {};")
+    lines += ind(b, 1) + ["}"]
+    return ind(lines, 1)
 
 GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k_512}
 
@@ -383,18 +471,12 @@ def unpack_q6_k_512():
         return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {v});"]
     return unpack_kernel("Q6_K", q6_k_512_super_block(store))
 
-def q6_k_order(v):
-    # where the 16 values from value v of a Q6_K super-block (v = 128h + l + 32k) come in dotQ6_K512's order of
-    # FMAs: h, then l, then k
-    h, l, k = v // 128, v % 32, v % 128 // 32
-    return 16 * (8 * h + 4 * (l // 16) + k)
-
 def unpack_q6_k_512_ordered():
-    # unpackQ6_K512 with each super-block's 16-value pieces stored in dotQ6_K512's order of FMAs (q6_k_order), so
-    # that a tile going through the panel in plain order does dotQ6_K512's FMAs in its order
-    def store(wl, v):
-        return [wl[0], wl[1], wl[2] + f".intoArray(w, wo + i + {q6_k_order(v)});"]
-    return unpack_kernel("Q6_K", q6_k_512_super_block(store), "Ordered")
+    # a Q6_K row's weights in dotQ6_K512's lane order (step by step, q6_k_512_lane_super_block), so that a tile going
+    # through the panel in plain order, with the vectors in the same order (copyInQ6_KOrder), does dotQ6_K512's FMAs
+    def store(w, v):
+        return [w[0], w[1] + f".intoArray(w, wo + i + {v});"]
+    return unpack_kernel("Q6_K", q6_k_512_lane_super_block(store), "Ordered")
 
 def at(base, offset):
     return base if offset == 0 else f"{base} + {offset}"
@@ -525,6 +607,24 @@ def section():
     out.append("    private static final IntVector Q4K_DM_SIGN = L == 16")
     out.append("            ? IntVector.zero(I).blend(0x80000000, VectorMask.fromLong(I, 0xFF00L)) : null;")
     out.append("    private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);")
+    out.append("    // Q6K_HALF_h: half h's 32 qh bytes (of a super-block's 64) twice over; Q6K_SHIFT01, Q6K_SHIFT23: the 16-bit")
+    out.append("    // shifts that bring the qh bits of k = 0 and 1 (2 and 3) to bits 4-5 of bytes 0-31 and 32-63; Q6K_SCALES_h_LO,")
+    out.append("    // Q6K_SCALES_h_HI: each lane's scale for the steps of half h (q6_k_512_lane_super_block in the generator).")
+    out.append("    private static final VectorSpecies<Short> S64 = ShortVector.SPECIES_512;")
+    out.append("    private static final VectorShuffle<Byte> Q6K_HALF_0 = L == 16 ? VectorShuffle.fromOp(B64, i -> i & 31) : null;")
+    out.append("    private static final VectorShuffle<Byte> Q6K_HALF_1 = L == 16 ? VectorShuffle.fromOp(B64, i -> 32 | (i & 31)) : null;")
+    out.append("    private static final ShortVector Q6K_SHIFT01 = L == 16")
+    out.append("            ? ShortVector.broadcast(S64, (short) 4).blend((short) 2, VectorMask.fromLong(S64, 0xFFFF0000L)) : null;")
+    out.append("    private static final ShortVector Q6K_SHIFT23 = L == 16")
+    out.append("            ? ShortVector.zero(S64).blend((short) 2, VectorMask.fromLong(S64, 0xFFFF0000L)) : null;")
+    out.append("    private static final VectorShuffle<Float> Q6K_SCALES_0_LO = L == 16")
+    out.append("            ? VectorShuffle.fromValues(F, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3) : null;")
+    out.append("    private static final VectorShuffle<Float> Q6K_SCALES_0_HI = L == 16")
+    out.append("            ? VectorShuffle.fromValues(F, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7) : null;")
+    out.append("    private static final VectorShuffle<Float> Q6K_SCALES_1_LO = L == 16")
+    out.append("            ? VectorShuffle.fromValues(F, 8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11) : null;")
+    out.append("    private static final VectorShuffle<Float> Q6K_SCALES_1_HI = L == 16")
+    out.append("            ? VectorShuffle.fromValues(F, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15) : null;")
     out.append("    // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).")
     out.append("    private static final VectorShuffle<Float> ROT_Q4K = L == 16")
     out.append("            ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;")
@@ -534,6 +634,7 @@ def section():
     for spec in SPECS:
         t, r, tt = spec.split(":")
         out += kernel(t, int(r), int(tt)) + [""]
+    out += q6_k_512_rows() + [""]
     out += unpack_q4_k_512() + [""] + unpack_q6_k_512() + [""] + unpack_q6_k_512_ordered() + [""]
     for t, r, tt in PANEL_SPECS:
         out += panel_kernel(t, r, tt) + [""]

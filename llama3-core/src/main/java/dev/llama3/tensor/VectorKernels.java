@@ -1,6 +1,7 @@
 package dev.llama3.tensor;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -32,7 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * products (prefill, several sessions' decode steps) of Q8_0, Q4_0, Q4_K and Q6_K go through register tiles: a
  * block of R rows is unpacked once and multiplied with T input vectors (2x8 and 4x4 for Q8_0 and Q4_0, 2x4 for Q4_K,
  * 1x4 for Q6_K); with 512-bit vectors Q4_K and Q6_K rows are instead unpacked once per batch into a float panel that
- * float32 tiles then read ({@link #matmulPanel}). F16, BF16 and Q5_K combine one row with four vectors. Everything
+ * float32 tiles then read ({@link #matmulPanel}). With 512-bit vectors the Q6_K kernels take their vectors in their
+ * own lane order ({@link #copyInQ6_KOrder}, one copy per product and thread); {@link #dot} copies for them.
+ * F16, BF16 and Q5_K combine one row with four vectors. Everything
  * is written against {@link #F}, the preferred float species, and works for 128-, 256- and 512-bit vectors (4, 8 or
  * 16 float lanes). Dequantizing whole rows (embedding lookups) uses the bit-exact scalar
  * {@link Dequantizer}, except for F16/BF16 whose vector conversion is exact.
@@ -73,8 +76,9 @@ final class VectorKernels implements DotKernels {
     /**
      * Nibble shifts by a count vector, not a constant: for {@code lanewise(LSHR, 4)} on a short vector C2 (JDK 25)
      * emits a shift by a count register that it rebuilds at every use (a scalar move and a port-5 {@code vmovd}),
-     * while a count vector stays in a register. Q6_K's single-vector kernel does five shifts per 16 weights: one
-     * thread 8.0-8.5 -> 10.2-10.3 Gweights/s with count vectors.
+     * while a count vector stays in a register. The Q6_K kernels that widen 16 weight bytes at a time (dotQ6_K,
+     * unpackQ6_K512) do five shifts per 16 weights: the single-vector kernel of that form went from 8.0-8.5 to
+     * 10.2-10.3 Gweights/s on one thread with count vectors.
      */
     private static final VectorSpecies<Short> BS = VectorSpecies.of(short.class, B.vectorShape());
     private static final ShortVector SHIFT2 = ShortVector.broadcast(BS, (short) 2);
@@ -155,7 +159,7 @@ final class VectorKernels implements DotKernels {
             case IQ4_XS -> dotIQ4_XS(data, off, n, x, xOff);
             case Q4_K -> dotQ4_K(data, off, n, x, xOff);
             case Q5_K -> dotQ5_K(data, off, n, x, xOff);
-            case Q6_K -> dotQ6_K(data, off, n, x, xOff);
+            case Q6_K -> L == 16 ? dotQ6_KLanes(data, off, n, x, xOff) : dotQ6_K(data, off, n, x, xOff);
             case Q2_K -> dotQ2_K(data, off, n, x, xOff);
             case Q3_K -> dotQ3_K(data, off, n, x, xOff);
             case Q4_1 -> dotQ4_1(data, off, n, x, xOff);
@@ -163,6 +167,13 @@ final class VectorKernels implements DotKernels {
             case Q5_1 -> dotQ5_1(data, off, n, x, xOff);
             default -> throw new IllegalArgumentException("no dot kernel for " + type);
         };
+    }
+
+    /** dotQ6_K512 of one row with a vector in natural order: the vector copied to its lane order first. */
+    private static float dotQ6_KLanes(MemorySegment data, long off, int n, float[] x, int xOff) {
+        VectorCopy lanes = Q6_VECTORS.get();
+        int xo = lanes.copy(x, xOff, n, true, false, -1);
+        return dotQ6_K512(data, off, n, lanes.buffer, xo);
     }
 
     // ---------------------------------------------------------------- float formats
@@ -655,11 +666,11 @@ final class VectorKernels implements DotKernels {
         switch (type) {
             case Q8_0, Q4_0 -> {
                 if (L == 16) {
-                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product);
                 } else if (batch >= 4) {
                     matmulFour(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
                 } else {
-                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out); // row by row
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product); // row by row
                 }
             }
             case Q4_K, Q6_K -> {
@@ -667,7 +678,7 @@ final class VectorKernels implements DotKernels {
                     matmulPanel(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, true,
                             ALIGNED_VECTORS_MAX, product);
                 } else {
-                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out);
+                    matmulTiled(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, batch, out, product);
                 }
             }
             case F16, BF16, Q5_K -> {
@@ -684,7 +695,7 @@ final class VectorKernels implements DotKernels {
     }
 
     private static void matmulTiled(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows,
-                                    int rowFrom, int rowTo, float[] x, int batch, float[] out) {
+                                    int rowFrom, int rowTo, float[] x, int batch, float[] out, long product) {
         // tile shape (rows x vectors), chosen by measurement on AVX-512 (docs/performance.md). Q6_K's unpacking is
         // long: its larger tiles exceed what C1 can compile, which leaves them interpreted until C2 gets to them.
         // The Q8_0/Q4_0 tiles are written for 512-bit vectors; narrower ones use the 1 x 4 kernels (matmulFour).
@@ -702,7 +713,7 @@ final class VectorKernels implements DotKernels {
         if (batch < (quads ? 4 : tt)) {
             // A single vector (decode) or a few: bound by streaming the weights from memory, so rowByRow picks how
             // many rows' streams are in flight per type (see rowGroups).
-            rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out);
+            rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out, product);
             return;
         }
         int rowTile = (int) Math.max(4, Math.min(rowTo - rowFrom, ROW_TILE_BYTES / rowBytes)) & ~3;
@@ -723,7 +734,7 @@ final class VectorKernels implements DotKernels {
                 b += 4;
             }
             // the vectors left over: row by row
-            rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out);
+            rowByRow(type, data, rowBytes, cols, rows, r0, r1, x, b, batch, out, product);
         }
     }
 
@@ -814,16 +825,42 @@ final class VectorKernels implements DotKernels {
     private static final ThreadLocal<VectorCopy> VECTORS = ThreadLocal.withInitial(VectorCopy::new);
 
     /**
+     * Each thread's copy of vectors in dotQ6_K512's lane order for the single-row Q6_K kernel (decode, and what the
+     * panel leaves over), apart from {@link #VECTORS}, which the panel path is still using when it gets there.
+     */
+    private static final ThreadLocal<VectorCopy> Q6_VECTORS = ThreadLocal.withInitial(VectorCopy::new);
+
+    /**
+     * Row at {@code off} times vector {@code v} of {@code x} ({@code batch} vectors) with the single-row kernel, for
+     * the rows and vectors a panel leaves over; Q6_K's from a lane-order copy of the vectors (made once per product).
+     */
+    private static float leftOver(GgmlType type, MemorySegment data, long off, int cols, float[] x, int batch, int v,
+                                  long product) {
+        if (type == GgmlType.Q6_K) {
+            VectorCopy lanes = Q6_VECTORS.get();
+            int xo = lanes.copy(x, 0, batch * cols, true, true, product);
+            return dotQ6_K512(data, off, cols, lanes.buffer, xo + v * cols);
+        }
+        return dotTiled(type, data, off, cols, x, v * cols);
+    }
+
+    /**
      * Copies {@code floats} floats of vectors (a whole number of 256-value super-blocks) from {@code x[from ..]} to
-     * {@code xv[xo ..]}, each super-block's 16-value pieces in dotQ6_K512's order of FMAs, the order in which
-     * {@link #unpackQ6_K512Ordered} stores the weights: piece {@code 8h + 4l + k} holds values
-     * {@code 128h + 16l + 32k ..}.
+     * {@code xv[xo ..]} in dotQ6_K512's lane order, the order in which {@link #unpackQ6_K512Ordered} stores the
+     * weights: in each super-block, step {@code s} (16 floats) holds in lane {@code j} value
+     * {@code 128h + 32k + 4 (j % 8) + b}, where {@code h = s / 8}, {@code b = s % 4} and {@code k = 2 ((s / 4) % 2)
+     * + j / 8} (see the generator's q6_k_512_lane_super_block).
      */
     static void copyInQ6_KOrder(float[] x, int from, float[] xv, int xo, int floats) {
-        for (int s = 0; s < floats; s += 256) {
-            for (int piece = 0; piece < 16; piece++) {
-                int v = 128 * (piece >> 3) + 16 * ((piece >> 2) & 1) + 32 * (piece & 3);
-                FloatVector.fromArray(F, x, from + s + v).intoArray(xv, xo + s + 16 * piece);
+        for (int sb = 0; sb < floats; sb += 256) {
+            int src = from + sb;
+            int dst = xo + sb;
+            for (int step = 0; step < 16; step++) {
+                int first = 128 * (step >> 3) + 64 * ((step >> 2) & 1) + (step & 3);
+                for (int j = 0; j < 8; j++) {
+                    xv[dst + 16 * step + j] = x[src + first + 4 * j];
+                    xv[dst + 16 * step + 8 + j] = x[src + first + 32 + 4 * j];
+                }
             }
         }
     }
@@ -851,7 +888,7 @@ final class VectorKernels implements DotKernels {
         if (quads == 0) { // fewer than 4 vectors (not from matmulRows, which sends them to matmulTiled)
             for (int r = rowFrom; r < rowTo; r++) {
                 for (int v = 0; v < batch; v++) {
-                    out[v * rows + r] = dotTiled(type, data, r * rowBytes, cols, x, v * cols);
+                    out[v * rows + r] = leftOver(type, data, r * rowBytes, cols, x, batch, v, product);
                 }
             }
             return;
@@ -897,7 +934,7 @@ final class VectorKernels implements DotKernels {
                     for (int r = r0; r < r1; r++) {
                         long off = r * rowBytes;
                         for (int v = r < tiled ? quads : 0; v < batch; v++) {
-                            out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
+                            out[v * rows + r] = leftOver(type, data, off, cols, x, batch, v, product);
                         }
                     }
                 }
@@ -1110,7 +1147,11 @@ final class VectorKernels implements DotKernels {
      * the vectors left over meet the rows several at a time, see {@link #rowGroups}).
      */
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
-                                 float[] x, int v0, int v1, float[] out) {
+                                 float[] x, int v0, int v1, float[] out, long product) {
+        if (L == 16 && type == GgmlType.Q6_K) {
+            q6Rows(data, rowBytes, cols, rows, r0, r1, x, v0, v1, out, product);
+            return;
+        }
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
         boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K);
         int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
@@ -1180,6 +1221,36 @@ final class VectorKernels implements DotKernels {
         tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, v0, tr, v1 - v0, out);
     }
 
+    /**
+     * Q6_K (512-bit vectors) rows {@code [r0, r1)} times vectors {@code [v0, v1)}, fewer than
+     * {@link #PANEL_MIN_BATCH}: the vectors copied once per product into dotQ6_K512's lane order, then two rows a page
+     * apart at a time ({@code mm2x1Q6_K512}: two streams of weights in flight, as for the other types in
+     * {@link #rowGroups}), the rows left over one at a time.
+     */
+    private static void q6Rows(MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1, float[] x,
+                               int v0, int v1, float[] out, long product) {
+        VectorCopy lanes = Q6_VECTORS.get();
+        int xo = lanes.copy(x, v0 * cols, (v1 - v0) * cols, true, true, product) - v0 * cols;
+        float[] xl = lanes.buffer;
+        int r = r0;
+        for (int spread = pageSpread(rowBytes); r + 2 <= r1; spread = 1) {
+            for (; r + 2 * spread <= r1; r += 2 * spread) {
+                for (int s = 0; s < spread; s++) {
+                    for (int v = v0; v < v1; v++) {
+                        mm2x1Q6_K512(data, (r + s) * rowBytes, spread * rowBytes, cols, xl, xo + v * cols, out,
+                                v * rows + r + s, spread);
+                    }
+                }
+            }
+        }
+        for (; r < r1; r++) {
+            for (int v = v0; v < v1; v++) {
+                out[v * rows + r] = dotQ6_K512(data, r * rowBytes, cols, xl, xo + v * cols);
+            }
+        }
+    }
+
+    /** The single-row kernels of the tiled types; Q6_K with 512-bit vectors takes {@code x} in its lane order. */
     private static float dotTiled(GgmlType type, MemorySegment data, long off, int n, float[] x, int xOff) {
         return switch (type) {
             case Q8_0 -> dotQ8_0(data, off, n, x, xOff);
@@ -1748,6 +1819,24 @@ final class VectorKernels implements DotKernels {
     private static final IntVector Q4K_DM_SIGN = L == 16
             ? IntVector.zero(I).blend(0x80000000, VectorMask.fromLong(I, 0xFF00L)) : null;
     private static final VectorMask<Float> Q4K_MINS = VectorMask.fromLong(F, 0xFF00L);
+    // Q6K_HALF_h: half h's 32 qh bytes (of a super-block's 64) twice over; Q6K_SHIFT01, Q6K_SHIFT23: the 16-bit
+    // shifts that bring the qh bits of k = 0 and 1 (2 and 3) to bits 4-5 of bytes 0-31 and 32-63; Q6K_SCALES_h_LO,
+    // Q6K_SCALES_h_HI: each lane's scale for the steps of half h (q6_k_512_lane_super_block in the generator).
+    private static final VectorSpecies<Short> S64 = ShortVector.SPECIES_512;
+    private static final VectorShuffle<Byte> Q6K_HALF_0 = L == 16 ? VectorShuffle.fromOp(B64, i -> i & 31) : null;
+    private static final VectorShuffle<Byte> Q6K_HALF_1 = L == 16 ? VectorShuffle.fromOp(B64, i -> 32 | (i & 31)) : null;
+    private static final ShortVector Q6K_SHIFT01 = L == 16
+            ? ShortVector.broadcast(S64, (short) 4).blend((short) 2, VectorMask.fromLong(S64, 0xFFFF0000L)) : null;
+    private static final ShortVector Q6K_SHIFT23 = L == 16
+            ? ShortVector.zero(S64).blend((short) 2, VectorMask.fromLong(S64, 0xFFFF0000L)) : null;
+    private static final VectorShuffle<Float> Q6K_SCALES_0_LO = L == 16
+            ? VectorShuffle.fromValues(F, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3) : null;
+    private static final VectorShuffle<Float> Q6K_SCALES_0_HI = L == 16
+            ? VectorShuffle.fromValues(F, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7) : null;
+    private static final VectorShuffle<Float> Q6K_SCALES_1_LO = L == 16
+            ? VectorShuffle.fromValues(F, 8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11) : null;
+    private static final VectorShuffle<Float> Q6K_SCALES_1_HI = L == 16
+            ? VectorShuffle.fromValues(F, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15) : null;
     // ROT_Q4K: lanes 2-7 to 0-5 and 0-1 to 6-7, the same within lanes 8-15 (the next group's scales and mins).
     private static final VectorShuffle<Float> ROT_Q4K = L == 16
             ? VectorShuffle.fromValues(F, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9) : null;
@@ -3435,98 +3524,91 @@ final class VectorKernels implements DotKernels {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector xv;
         for (int i = 0; i < n; i += 256) {
+            ByteVector ql0 = ByteVector.fromMemorySegment(B64, seg, o0 + 0, LE);
+            ByteVector ql1 = ByteVector.fromMemorySegment(B64, seg, o0 + 64, LE);
+            ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);
             FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
                     .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
-            ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 0, LE);
-            ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
-            ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
-            FloatVector w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0));
+            ByteVector qd0 = qh0.rearrange(Q6K_HALF_0);
+            IntVector lo0 = ql0.and((byte) 0x0F)
+                    .or(qd0.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            IntVector hi0 = ql0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(qd0.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            FloatVector sl0 = ds0.rearrange(Q6K_SCALES_0_LO);
+            FloatVector sh0 = ds0.rearrange(Q6K_SCALES_0_HI);
+            FloatVector w0 = ((FloatVector) lo0.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0);
             xv = FloatVector.fromArray(F, x, x0 + i + 0);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2));
-            xv = FloatVector.fromArray(F, x, x0 + i + 32);
-            c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4));
-            xv = FloatVector.fromArray(F, x, x0 + i + 64);
-            c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6));
-            xv = FloatVector.fromArray(F, x, x0 + i + 96);
-            c00 = w0.fma(xv, c00);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
-            w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1));
+            w0 = ((FloatVector) lo0.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0);
             xv = FloatVector.fromArray(F, x, x0 + i + 16);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3));
+            w0 = ((FloatVector) lo0.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0);
+            xv = FloatVector.fromArray(F, x, x0 + i + 32);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) lo0.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0);
             xv = FloatVector.fromArray(F, x, x0 + i + 48);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5));
+            w0 = ((FloatVector) hi0.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0);
+            xv = FloatVector.fromArray(F, x, x0 + i + 64);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) hi0.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0);
             xv = FloatVector.fromArray(F, x, x0 + i + 80);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7));
+            w0 = ((FloatVector) hi0.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0);
+            xv = FloatVector.fromArray(F, x, x0 + i + 96);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) hi0.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0);
             xv = FloatVector.fromArray(F, x, x0 + i + 112);
             c00 = w0.fma(xv, c00);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
-            w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8));
+            ByteVector qd1 = qh0.rearrange(Q6K_HALF_1);
+            IntVector lo1 = ql1.and((byte) 0x0F)
+                    .or(qd1.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            IntVector hi1 = ql1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(qd1.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            FloatVector sl1 = ds0.rearrange(Q6K_SCALES_1_LO);
+            FloatVector sh1 = ds0.rearrange(Q6K_SCALES_1_HI);
+            w0 = ((FloatVector) lo1.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1);
             xv = FloatVector.fromArray(F, x, x0 + i + 128);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10));
-            xv = FloatVector.fromArray(F, x, x0 + i + 160);
-            c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12));
-            xv = FloatVector.fromArray(F, x, x0 + i + 192);
-            c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14));
-            xv = FloatVector.fromArray(F, x, x0 + i + 224);
-            c00 = w0.fma(xv, c00);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
-            w0 = ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9));
+            w0 = ((FloatVector) lo1.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1);
             xv = FloatVector.fromArray(F, x, x0 + i + 144);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11));
+            w0 = ((FloatVector) lo1.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1);
+            xv = FloatVector.fromArray(F, x, x0 + i + 160);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) lo1.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1);
             xv = FloatVector.fromArray(F, x, x0 + i + 176);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13));
+            w0 = ((FloatVector) hi1.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1);
+            xv = FloatVector.fromArray(F, x, x0 + i + 192);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) hi1.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1);
             xv = FloatVector.fromArray(F, x, x0 + i + 208);
             c00 = w0.fma(xv, c00);
-            w0 = ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15));
+            w0 = ((FloatVector) hi1.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1);
+            xv = FloatVector.fromArray(F, x, x0 + i + 224);
+            c00 = w0.fma(xv, c00);
+            w0 = ((FloatVector) hi1.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1);
             xv = FloatVector.fromArray(F, x, x0 + i + 240);
             c00 = w0.fma(xv, c00);
             o0 += 210;
@@ -3540,6 +3622,109 @@ final class VectorKernels implements DotKernels {
             c00 = c00.add(c00.rearrange(ROT_D));
         }
         return c00.lane(0);
+    }
+
+    static void mm2x1Q6_K512(MemorySegment seg, long off, long rb, int n, float[] x, int x0, float[] out, int o,
+            int ors) {
+        long o0 = off;
+        long o1 = off + rb;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector xv;
+        FloatVector w;
+        for (int i = 0; i < n; i += 256) {
+            FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
+                    .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
+            ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);
+            FloatVector ds1 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o1 + 192, LE).convertShape(B2F, F, 0))
+                    .mul(halfToFloat(seg.get(SHORT_LE, o1 + 208)));
+            ByteVector qh1 = ByteVector.fromMemorySegment(B64, seg, o1 + 128, LE);
+            for (int h = 0; h < 2; h++) {
+                VectorShuffle<Byte> half = h == 0 ? Q6K_HALF_0 : Q6K_HALF_1;
+                VectorShuffle<Float> lows = h == 0 ? Q6K_SCALES_0_LO : Q6K_SCALES_1_LO;
+                VectorShuffle<Float> highs = h == 0 ? Q6K_SCALES_0_HI : Q6K_SCALES_1_HI;
+                ByteVector ql0 = ByteVector.fromMemorySegment(B64, seg, o0 + 64L * h, LE);
+                ByteVector qd0 = qh0.rearrange(half);
+                IntVector lo0 = ql0.and((byte) 0x0F)
+                        .or(qd0.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                        .sub((byte) 32).reinterpretAsInts();
+                IntVector hi0 = ql0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .or(qd0.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                        .sub((byte) 32).reinterpretAsInts();
+                FloatVector sl0 = ds0.rearrange(lows);
+                FloatVector sh0 = ds0.rearrange(highs);
+                ByteVector ql1 = ByteVector.fromMemorySegment(B64, seg, o1 + 64L * h, LE);
+                ByteVector qd1 = qh1.rearrange(half);
+                IntVector lo1 = ql1.and((byte) 0x0F)
+                        .or(qd1.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                        .sub((byte) 32).reinterpretAsInts();
+                IntVector hi1 = ql1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .or(qd1.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                        .sub((byte) 32).reinterpretAsInts();
+                FloatVector sl1 = ds1.rearrange(lows);
+                FloatVector sh1 = ds1.rearrange(highs);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 0);
+                w = ((FloatVector) lo0.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) lo1.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 16);
+                w = ((FloatVector) lo0.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) lo1.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 32);
+                w = ((FloatVector) lo0.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) lo1.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(sl1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 48);
+                w = ((FloatVector) lo0.lanewise(ASHR, 24).convert(I2F, 0)).mul(sl0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) lo1.lanewise(ASHR, 24).convert(I2F, 0)).mul(sl1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 64);
+                w = ((FloatVector) hi0.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) hi1.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 80);
+                w = ((FloatVector) hi0.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) hi1.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 96);
+                w = ((FloatVector) hi0.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) hi1.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(sh1);
+                c10 = w.fma(xv, c10);
+                xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + 112);
+                w = ((FloatVector) hi0.lanewise(ASHR, 24).convert(I2F, 0)).mul(sh0);
+                c00 = w.fma(xv, c00);
+                w = ((FloatVector) hi1.lanewise(ASHR, 24).convert(I2F, 0)).mul(sh1);
+                c10 = w.fma(xv, c10);
+            }
+            o0 += 210;
+            o1 += 210;
+        }
+        c00 = c00.add(c00.rearrange(ROT_A));
+        c00 = c00.add(c00.rearrange(ROT_B));
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(ROT_D));
+        }
+        out[o] = c00.lane(0);
+        c10 = c10.add(c10.rearrange(ROT_A));
+        c10 = c10.add(c10.rearrange(ROT_B));
+        if (L >= 8) {
+            c10 = c10.add(c10.rearrange(ROT_C));
+        }
+        if (L >= 16) {
+            c10 = c10.add(c10.rearrange(ROT_D));
+        }
+        out[o + ors] = c10.lane(0);
     }
 
     static void unpackQ4_K512(MemorySegment seg, long off, int n, float[] w, int wo) {
@@ -3681,68 +3866,61 @@ final class VectorKernels implements DotKernels {
     static void unpackQ6_K512Ordered(MemorySegment seg, long off, int n, float[] w, int wo) {
         long o0 = off;
         for (int i = 0; i < n; i += 256) {
+            ByteVector ql0 = ByteVector.fromMemorySegment(B64, seg, o0 + 0, LE);
+            ByteVector ql1 = ByteVector.fromMemorySegment(B64, seg, o0 + 64, LE);
+            ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);
             FloatVector ds0 = ((FloatVector) ByteVector.fromMemorySegment(B, seg, o0 + 192, LE).convertShape(B2F, F, 0))
                     .mul(halfToFloat(seg.get(SHORT_LE, o0 + 208)));
-            ByteVector a0 = ByteVector.fromMemorySegment(B, seg, o0 + 0, LE);
-            ByteVector g0 = ByteVector.fromMemorySegment(B, seg, o0 + 32, LE);
-            ByteVector h0 = ByteVector.fromMemorySegment(B, seg, o0 + 128, LE);
-            ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_0)).intoArray(w, wo + i + 0);
-            ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_2)).intoArray(w, wo + i + 16);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_4)).intoArray(w, wo + i + 32);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_6)).intoArray(w, wo + i + 48);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 16, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 48, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 144, LE);
-            ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_1)).intoArray(w, wo + i + 64);
-            ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_3)).intoArray(w, wo + i + 80);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_5)).intoArray(w, wo + i + 96);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_7)).intoArray(w, wo + i + 112);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 64, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 96, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 160, LE);
-            ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_8)).intoArray(w, wo + i + 128);
-            ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_10)).intoArray(w, wo + i + 144);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_12)).intoArray(w, wo + i + 160);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_14)).intoArray(w, wo + i + 176);
-            a0 = ByteVector.fromMemorySegment(B, seg, o0 + 80, LE);
-            g0 = ByteVector.fromMemorySegment(B, seg, o0 + 112, LE);
-            h0 = ByteVector.fromMemorySegment(B, seg, o0 + 176, LE);
-            ((FloatVector) a0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_9)).intoArray(w, wo + i + 192);
-            ((FloatVector) g0.and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHL, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_11)).intoArray(w, wo + i + 208);
-            ((FloatVector) a0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_13)).intoArray(w, wo + i + 224);
-            ((FloatVector) g0.reinterpretAsShorts().lanewise(LSHR, SHIFT4).reinterpretAsBytes().and((byte) 0x0F)
-                    .or(h0.reinterpretAsShorts().lanewise(LSHR, SHIFT2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32)
-                    .convertShape(B2F, F, 0)).mul(ds0.rearrange(LANE_15)).intoArray(w, wo + i + 240);
+            ByteVector qd0 = qh0.rearrange(Q6K_HALF_0);
+            IntVector lo0 = ql0.and((byte) 0x0F)
+                    .or(qd0.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            IntVector hi0 = ql0.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(qd0.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            FloatVector sl0 = ds0.rearrange(Q6K_SCALES_0_LO);
+            FloatVector sh0 = ds0.rearrange(Q6K_SCALES_0_HI);
+            ((FloatVector) lo0.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0).intoArray(w, wo + i + 0);
+            ((FloatVector) lo0.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0).intoArray(w, wo + i + 16);
+            ((FloatVector) lo0.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0).intoArray(w, wo + i + 32);
+            ((FloatVector) lo0.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl0).intoArray(w, wo + i + 48);
+            ((FloatVector) hi0.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0).intoArray(w, wo + i + 64);
+            ((FloatVector) hi0.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0).intoArray(w, wo + i + 80);
+            ((FloatVector) hi0.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0).intoArray(w, wo + i + 96);
+            ((FloatVector) hi0.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh0).intoArray(w, wo + i + 112);
+            ByteVector qd1 = qh0.rearrange(Q6K_HALF_1);
+            IntVector lo1 = ql1.and((byte) 0x0F)
+                    .or(qd1.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            IntVector hi1 = ql1.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                    .or(qd1.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).reinterpretAsInts();
+            FloatVector sl1 = ds0.rearrange(Q6K_SCALES_1_LO);
+            FloatVector sh1 = ds0.rearrange(Q6K_SCALES_1_HI);
+            ((FloatVector) lo1.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1).intoArray(w, wo + i + 128);
+            ((FloatVector) lo1.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1).intoArray(w, wo + i + 144);
+            ((FloatVector) lo1.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1).intoArray(w, wo + i + 160);
+            ((FloatVector) lo1.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sl1).intoArray(w, wo + i + 176);
+            ((FloatVector) hi1.lanewise(LSHL, 24).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1).intoArray(w, wo + i + 192);
+            ((FloatVector) hi1.lanewise(LSHL, 16).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1).intoArray(w, wo + i + 208);
+            ((FloatVector) hi1.lanewise(LSHL, 8).lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1).intoArray(w, wo + i + 224);
+            ((FloatVector) hi1.lanewise(ASHR, 24)
+                    .convert(I2F, 0)).mul(sh1).intoArray(w, wo + i + 240);
             o0 += 210;
         }
     }
