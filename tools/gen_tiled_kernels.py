@@ -18,8 +18,9 @@ are lookups in per-sub-block tables. "Q4_K512:2:1" takes two rows (a page apart)
 groups of a super-block so that C1 can compile it.
 After the specs come the float-panel kernels (PANEL_SPECS): unpackQ4_K512/unpackQ6_K512 write a row's weights as
 float32, and mmPanel2x4Q4_K combines Q4_K rows with vectors, per pair in the order of dotQ4_K512; unpackQ6_K512Ordered
-writes a Q6_K row's 16-value pieces in dotQ6_K512's order of FMAs, so that the plain tile mmPrompt4x4 does that
-order over them. Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over panels, one plain column order per
+writes a Q6_K row's weights in dotQ6_K512's lane order (the vectors are copied into the same order), so that the plain
+tile mmPrompt4x4 does dotQ6_K512's FMAs over them. "Q6_K512:1:1" and mm2x1Q6_K512 (two rows a page apart) read their
+vectors in that lane order. Last, mmPrompt4x4 (PROMPT_SPECS): the prompt path's tile over panels, one plain column order per
 pair.
 """
 import os
@@ -356,7 +357,7 @@ def q6_k_512_lane_super_block(emit):
     # step 8h + 4 * (hi) + b of the kernel: lane j holds value q6_k_lane_value(step, j), whose scale (sub-block
     # 8h + 4 * (hi) + j / 4) comes from one lane permute per half and part. The vector x must be in the same order
     # (VectorKernels.copyInQ6_KOrder). Against dotQ6_K's order (16 contiguous values per step, each widened from 16
-    # bytes and scaled by a broadcast lane): a third fewer operations per weight; one core in L2, 9.1-9.4 -> 10.9-11.9
+    # bytes and scaled by a broadcast lane): a third fewer operations per weight; one core in L2, 9.1-9.8 -> 11.6-12.4
     # Gweights/s (docs/performance.md). emit(w, v) makes the lines of step v / 16 from its weight expression w (two lines).
     b = [f"ByteVector ql{h} = ByteVector.fromMemorySegment(B64, seg, o0 + {64 * h}, LE);" for h in range(2)]
     b.append("ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);")
@@ -450,7 +451,7 @@ GEN = {"Q4_K": q4_k, "Q6_K": q6_k_unrolled, "Q4_K512": q4_k_512, "Q6_K512": q6_k
 # ---- float panels (512-bit only): a batch of 4 or more vectors meets Q4_K/Q6_K rows unpacked once to float32
 # (unpackX512 writes exactly the weights w the dot kernels form), then a float32 register tile does for each
 # (row, vector) pair the FMAs of dotQ4_K512/dotQ6_K512 in their order: the same bits, a fraction of the unpacking.
-# Q4_K: mmPanel2x4Q4_K over rows in column order. Q6_K: rows unpacked with their pieces in dotQ6_K512's order
+# Q4_K: mmPanel2x4Q4_K over rows in column order. Q6_K: rows unpacked in dotQ6_K512's lane order
 # (unpackQ6_K512Ordered, vectors copied the same way by VectorKernels.copyInQ6_KOrder), then the plain mmPrompt4x4:
 # a counted loop that C2 compiles better than a tile stepping through dotQ6_K512's order (the model's Q6_K output
 # product at batch 4: 23 against 26-27 ms).

@@ -795,7 +795,7 @@ final class VectorKernels implements DotKernels {
         int offset;
 
         /**
-         * Floats {@code [from, from + floats)} of {@code x} in {@link #buffer} (Q6_K: in dotQ6_K512's piece order,
+         * Floats {@code [from, from + floats)} of {@code x} in {@link #buffer} (Q6_K: in dotQ6_K512's lane order,
          * see copyInQ6_KOrder), from its first 64-byte line when {@code align}; returns their index there. Copies
          * nothing when the buffer already holds them for this {@code product} (a negative one is never reused).
          */
@@ -871,9 +871,9 @@ final class VectorKernels implements DotKernels {
      * vectors meets it in float32 register tiles (2 rows x 4 vectors for Q4_K, whose two accumulators per pair fill
      * the registers; 4 x 4 for Q6_K). The K-quant tiles unpacked every block again for each group of vectors, and
      * unpacking, not arithmetic, bounded them. Per pair the tile does the FMAs of dotQ4_K512/dotQ6_K512 in their
-     * order, so results stay bit-identical: Q6_K's rows are unpacked and its vectors copied with each super-block's
-     * 16-value pieces in dotQ6_K512's order (unpackQ6_K512Ordered, copyInQ6_KOrder), so that the plain prompt tile
-     * (mmPrompt4x4) goes through them in that order.
+     * order, so results stay bit-identical: Q6_K's rows are unpacked and its vectors copied in dotQ6_K512's lane
+     * order (unpackQ6_K512Ordered, copyInQ6_KOrder), so that the plain prompt tile (mmPrompt4x4) goes through them in
+     * that order.
      *
      * <p>{@code align} false (for the tests) unpacks the rows and copies the vectors from index 0 of their buffers
      * instead of from their first 64-byte lines; {@code sliceFloats} bounds the floats of vectors copied per pass
@@ -950,7 +950,7 @@ final class VectorKernels implements DotKernels {
     // into a panel of floats (Q8_0: w = q * d, Q4_0: w = (q - 8) * d, ggml's values; Q4_K/Q6_K: the weights their dot
     // kernels form) that every group of four vectors meets in a 4 x 4 register tile (mmPrompt4x4). For Q8_0/Q4_0
     // that is two FMAs per pair and 32-value block instead of the decode kernels' three (per-block sum, then the
-    // scale); for Q4_K/Q6_K it drops the decode order's constraints (two accumulators, Q6_K's piece order) on the
+    // scale); for Q4_K/Q6_K it drops the decode order's constraints (two accumulators, Q6_K's lane order) on the
     // tile. Rows and vectors left over (all of them for one to three vectors, e.g. a prompt's last-token logits) go
     // one pair at a time over the same panel (promptDotPanel), so every vector gets the same bits whatever the batch,
     // chunk or row range. Other types' prompts take the decode path (matmulRows).
