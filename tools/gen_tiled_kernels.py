@@ -348,6 +348,25 @@ def q6_k_512_super_block(emit):
     b.append("o0 += 210;")
     return b
 
+def q6_k_512_lane_bytes(r, ql, qd, ds, lows, highs):
+    # the weight bytes q - 32 of one half super-block as int lanes lo{r} (k = 0, 1) and hi{r} (k = 2, 3) from its 64
+    # ql bytes and its 32 qh bytes twice over, and the scales of their lanes sl{r}, sh{r} (q6_k_512_lane_super_block)
+    return [f"IntVector lo{r} = {ql}.and((byte) 0x0F)",
+            f"        .or({qd}.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))",
+            "        .sub((byte) 32).reinterpretAsInts();",
+            f"IntVector hi{r} = {ql}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
+            f"        .or({qd}.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))",
+            "        .sub((byte) 32).reinterpretAsInts();",
+            f"FloatVector sl{r} = {ds}.rearrange({lows});",
+            f"FloatVector sh{r} = {ds}.rearrange({highs});"]
+
+def q6_k_512_lane_weight(r, part, byte):
+    # the 16 weights of byte `byte` of every lane of lo{r} (part 0) or hi{r} (part 1), as two lines: the byte
+    # sign-extended (a shift left, an arithmetic shift right), converted and scaled
+    src = f"{'lo' if part == 0 else 'hi'}{r}"
+    ext = f"{src}.lanewise(ASHR, 24)" if byte == 3 else f"{src}.lanewise(LSHL, {24 - 8 * byte}).lanewise(ASHR, 24)"
+    return [f"((FloatVector) {ext}", f"        .convert(I2F, 0)).mul({'sl' if part == 0 else 'sh'}{r})"]
+
 def q6_k_512_lane_super_block(emit):
     # One super-block of a single row in lane order (512-bit only). Per half h, one 64-byte load of its ql bytes and
     # its 32 qh bytes twice over (a byte permute of the super-block's 64) make its 128 weight bytes q - 32 with
@@ -363,29 +382,23 @@ def q6_k_512_lane_super_block(emit):
     b.append("ByteVector qh0 = ByteVector.fromMemorySegment(B64, seg, o0 + 128, LE);")
     b += q6_k_512_scales(0)
     for h in range(2):
-        b += [f"ByteVector qd{h} = qh0.rearrange(Q6K_HALF_{h});",
-              f"IntVector lo{h} = ql{h}.and((byte) 0x0F)",
-              f"        .or(qd{h}.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))",
-              "        .sub((byte) 32).reinterpretAsInts();",
-              f"IntVector hi{h} = ql{h}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
-              f"        .or(qd{h}.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))",
-              "        .sub((byte) 32).reinterpretAsInts();",
-              f"FloatVector sl{h} = ds0.rearrange(Q6K_SCALES_{h}_LO);",
-              f"FloatVector sh{h} = ds0.rearrange(Q6K_SCALES_{h}_HI);"]
-        for part, name in ((0, "lo"), (1, "hi")):
+        b.append(f"ByteVector qd{h} = qh0.rearrange(Q6K_HALF_{h});")
+        b += q6_k_512_lane_bytes(h, f"ql{h}", f"qd{h}", "ds0", f"Q6K_SCALES_{h}_LO", f"Q6K_SCALES_{h}_HI")
+        for part in range(2):
             for byte in range(4):
-                src = f"{name}{h}"
-                ext = f"{src}.lanewise(ASHR, 24)" if byte == 3 else f"{src}.lanewise(LSHL, {24 - 8 * byte}).lanewise(ASHR, 24)"
-                w = [f"((FloatVector) {ext}", f"        .convert(I2F, 0)).mul({'sl' if part == 0 else 'sh'}{h})"]
-                b += emit(w, 16 * (8 * h + 4 * part + byte))
+                b += emit(q6_k_512_lane_weight(h, part, byte), 16 * (8 * h + 4 * part + byte))
     b.append("o0 += 210;")
     return b
 
 def q6_k_lane_value(step, j):
-    # the value of a Q6_K super-block that lane j of step `step` of dotQ6_K512 holds (see q6_k_512_lane_super_block)
+    # the value of a Q6_K super-block that lane j of step `step` of dotQ6_K512 holds (see q6_k_512_lane_super_block);
+    # VectorKernels.copyInQ6_KOrder copies the vectors by the same formula
     h, part, byte = step // 8, step // 4 % 2, step % 4
     k = 2 * part + (j // 8)
     return 128 * h + 32 * k + 4 * (j % 8) + byte
+
+# the lane order visits every value of a super-block exactly once
+assert sorted(q6_k_lane_value(s, j) for s in range(16) for j in range(16)) == list(range(256))
 
 def q6_k_512(R, T):
     # 512-bit only: one super-block per pass in lane order (q6_k_512_lane_super_block), one accumulator, x in that
@@ -420,23 +433,14 @@ def q6_k_512_rows():
           "VectorShuffle<Float> highs = h == 0 ? Q6K_SCALES_0_HI : Q6K_SCALES_1_HI;"]
     for r in range(R):
         hb += [f"ByteVector ql{r} = ByteVector.fromMemorySegment(B64, seg, o{r} + 64L * h, LE);",
-               f"ByteVector qd{r} = qh{r}.rearrange(half);",
-               f"IntVector lo{r} = ql{r}.and((byte) 0x0F)",
-               f"        .or(qd{r}.reinterpretAsShorts().lanewise(LSHL, Q6K_SHIFT01).reinterpretAsBytes().and((byte) 0x30))",
-               "        .sub((byte) 32).reinterpretAsInts();",
-               f"IntVector hi{r} = ql{r}.reinterpretAsShorts().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)",
-               f"        .or(qd{r}.reinterpretAsShorts().lanewise(LSHR, Q6K_SHIFT23).reinterpretAsBytes().and((byte) 0x30))",
-               "        .sub((byte) 32).reinterpretAsInts();",
-               f"FloatVector sl{r} = ds{r}.rearrange(lows);",
-               f"FloatVector sh{r} = ds{r}.rearrange(highs);"]
-    for part, name in ((0, "lo"), (1, "hi")):
+               f"ByteVector qd{r} = qh{r}.rearrange(half);"]
+        hb += q6_k_512_lane_bytes(r, f"ql{r}", f"qd{r}", f"ds{r}", "lows", "highs")
+    for part in range(2):
         for byte in range(4):
             hb.append(f"xv = FloatVector.fromArray(F, x, x0 + i + 128 * h + {16 * (4 * part + byte)});")
             for r in range(R):
-                src = f"{name}{r}"
-                ext = f"{src}.lanewise(ASHR, 24)" if byte == 3 else f"{src}.lanewise(LSHL, {24 - 8 * byte}).lanewise(ASHR, 24)"
-                hb.append(f"w = ((FloatVector) {ext}.convert(I2F, 0)).mul({'sl' if part == 0 else 'sh'}{r});")
-                hb.append(f"c{r}0 = w.fma(xv, c{r}0);")
+                w = q6_k_512_lane_weight(r, part, byte)
+                hb += [f"w = {w[0]}", w[1] + ";", f"c{r}0 = w.fma(xv, c{r}0);"]
     sb += ind(hb, 1) + ["}"]
     for r in range(R):
         sb.append(f"o{r} += 210;")
