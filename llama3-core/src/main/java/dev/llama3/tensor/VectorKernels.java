@@ -885,12 +885,8 @@ final class VectorKernels implements DotKernels {
         boolean q6 = type == GgmlType.Q6_K;
         int tr = q6 ? 4 : 2;
         int quads = batch & ~3;
-        if (quads == 0) { // fewer than 4 vectors (not from matmulRows, which sends them to matmulTiled)
-            for (int r = rowFrom; r < rowTo; r++) {
-                for (int v = 0; v < batch; v++) {
-                    out[v * rows + r] = leftOver(type, data, r * rowBytes, cols, x, batch, v, product);
-                }
-            }
+        if (quads == 0) { // fewer than 4 vectors (tests; matmulRows sends them to matmulTiled): the decode path
+            rowByRow(type, data, rowBytes, cols, rows, rowFrom, rowTo, x, 0, batch, out, product);
             return;
         }
         // One group of vectors (4-7 sessions decoding together) meets each panel once: unpacking one tile's rows at a
