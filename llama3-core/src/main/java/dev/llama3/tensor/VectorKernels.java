@@ -721,7 +721,7 @@ final class VectorKernels implements DotKernels {
             int r1 = Math.min(rowTo, r0 + rowTile);
             int b = 0;
             for (; b + tt <= batch; b += tt) {
-                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, 0, b, tr, tt, out);
+                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, b, tr, tt, out);
             }
             if (quads && b + 4 <= batch) {
                 // Four vectors meet four rows at a time: each activation load serves four rows and each unpacked
@@ -730,7 +730,7 @@ final class VectorKernels implements DotKernels {
                 // Gweights x vectors/s for this tile (KernelBench, one thread). For Q4_0 the tile is no faster in
                 // cache (31 against 28-33), but four rows are four streams of weights in flight, which is what one
                 // core needs from memory on Sapphire Rapids: four Q4_0 sessions 23.0-23.6 -> 32.0-32.7 tok/s.
-                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, 0, b, 4, 4, out);
+                tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, b, 4, 4, out);
                 b += 4;
             }
             // the vectors left over: row by row
@@ -1048,13 +1048,13 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} (vector v at {@code x[xBase + v * cols]}) in
-     * {@code tr x tt} register tiles (the shapes {@link #matmulTiled} and {@link #rowGroups} pick), the rows of a tile
-     * {@link #pageSpread} rows apart; the rows left over one at a time.
+     * Rows {@code [r0, r1)} times vectors {@code [b, b + tt)} in {@code tr x tt} register tiles (the shapes
+     * {@link #matmulTiled} and {@link #rowGroups} pick), the rows of a tile {@link #pageSpread} rows apart; the rows
+     * left over one at a time.
      */
     private static void tileSweep(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
-                                  float[] x, int xBase, int b, int tr, int tt, float[] out) {
-        int xo = xBase + b * cols;
+                                  float[] x, int b, int tr, int tt, float[] out) {
+        int xo = b * cols;
         int r = r0;
         // rows a page apart while a whole block of them is left, then adjacent ones
         for (int spread = tr > 1 ? pageSpread(rowBytes) : 1; r + tr <= r1; spread = 1) {
@@ -1068,15 +1068,15 @@ final class VectorKernels implements DotKernels {
         for (; r < r1; r++) {
             long off = r * rowBytes;
             for (int t = 0; t < tt; t++) {
-                out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, xBase + (b + t) * cols);
+                out[(b + t) * rows + r] = dotTiled(type, data, off, cols, x, (b + t) * cols);
             }
         }
     }
 
     /**
      * One register tile of {@link #tileSweep}: its rows {@code rb} bytes apart, their results {@code ors} apart. Q8_0,
-     * Q4_0 and (512-bit) Q4_K and Q6_K with fewer than 4 vectors ({@link #rowGroups}): the R x 1 kernel for each
-     * vector in turn, while the rows are in cache.
+     * Q4_0 and (512-bit) Q4_K with fewer than 4 vectors ({@link #rowGroups}): the R x 1 kernel for each vector in
+     * turn, while the rows are in cache.
      */
     private static void tile(GgmlType type, int tt, MemorySegment data, long off, long rb, int cols, float[] x, int xo,
                              float[] out, int oo, int rows, int ors) {
@@ -1112,15 +1112,7 @@ final class VectorKernels implements DotKernels {
                     mm2x4Q4_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
                 }
             }
-            default -> {
-                if (L == 16 && tt < 4) { // vectors in lane order, see rowByRow
-                    for (int t = 0; t < tt; t++) {
-                        mm2x1Q6_K512(data, off, rb, cols, x, xo + t * cols, out, oo + t * rows, ors);
-                    }
-                } else {
-                    mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
-                }
-            }
+            default -> mm1x4Q6_K(data, off, rb, cols, x, xo, cols, out, oo, rows, ors);
         }
     }
 
@@ -1152,17 +1144,12 @@ final class VectorKernels implements DotKernels {
      */
     private static void rowByRow(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
                                  float[] x, int v0, int v1, float[] out, long product) {
-        // vector v is at x[xBase + v * cols]: the Q6_K kernels (512-bit) read a copy in their lane order, made once per
-        // product and thread and reused for the product's other row ranges
-        int xBase = 0;
         if (L == 16 && type == GgmlType.Q6_K) {
-            VectorCopy lanes = Q6_VECTORS.get();
-            xBase = lanes.copy(x, v0 * cols, (v1 - v0) * cols, true, true, product) - v0 * cols;
-            x = lanes.buffer;
+            q6Rows(data, rowBytes, cols, rows, r0, r1, x, v0, v1, out, product);
+            return;
         }
         boolean four = type == GgmlType.Q8_0 || type == GgmlType.Q4_0;
-        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K
-                || type == GgmlType.Q6_K);
+        boolean grouped = L == 16 && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type == GgmlType.Q4_K);
         int single = grouped ? v0 + ((v1 - v0) & ~3) : v1;
         // Q4_K below 512 bits, one vector: the kernel is fast enough that a single stream of weights starves it
         // (Sapphire Rapids, before the 512-bit kernels took two rows a page apart: the 16 gate matrices took 38 ms,
@@ -1178,21 +1165,21 @@ final class VectorKernels implements DotKernels {
             if (four) {
                 for (; v + 4 <= v1; v += 4) {
                     if (type == GgmlType.Q8_0) {
-                        dot4Q8_0(data, off, cols, x, xBase + v * cols, cols, out, v * rows + r, rows);
+                        dot4Q8_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
                     } else {
-                        dot4Q4_0(data, off, cols, x, xBase + v * cols, cols, out, v * rows + r, rows);
+                        dot4Q4_0(data, off, cols, x, v * cols, cols, out, v * rows + r, rows);
                     }
                 }
             }
             for (; v < single; v++) {
-                out[v * rows + r] = dotTiled(type, data, off, cols, x, xBase + v * cols);
+                out[v * rows + r] = dotTiled(type, data, off, cols, x, v * cols);
             }
         }
         if (touch) {
             touchSink = sink;
         }
         if (single < v1) {
-            rowGroups(type, data, rowBytes, cols, rows, r0, r1, x, xBase, single, v1, out);
+            rowGroups(type, data, rowBytes, cols, rows, r0, r1, x, single, v1, out);
         }
     }
 
@@ -1210,8 +1197,7 @@ final class VectorKernels implements DotKernels {
     }
 
     /**
-     * Vectors {@code [v0, v1)} (fewer than 4, vector v at {@code x[xBase + v * cols]}) times Q8_0/Q4_0/Q4_K/Q6_K rows,
-     * several rows at a time (measured,
+     * Vectors {@code [v0, v1)} (fewer than 4) times Q8_0/Q4_0/Q4_K rows, several rows at a time (measured,
      * docs/performance.md "Decode"): Q8_0 8 ({@code mm8x1Q8_0}), Q4_0 4 ({@code mm4x1Q4_0}), taken
      * {@link #pageSpread} rows apart. Each row's weights are a separate stream, and on Sapphire Rapids one core
      * reaches only about 5 GB/s from a single sequential stream: the model's Q8_0 products went from 108 to 72 ms per
@@ -1219,18 +1205,48 @@ final class VectorKernels implements DotKernels {
      * row at a time for 2048-column rows, where 4 adjacent rows measured slower (19 against 14 ms for the 16 gate
      * matrices); 4 rows a page apart are faster (13 against 15-17 ms). Q4_K (512-bit) 2 ({@code mm2x1Q4_K512}): with
      * its weights from tables it is bound by unpacking less than before, and two rows a page apart took the model's
-     * Q4_K products from 51 to 44 ms per token; more rows are too large for C1 (see mm2x1Q4_K512). Q6_K (512-bit) 2
-     * ({@code mm2x1Q6_K512}, vectors in its lane order): one row at a time its faster kernel streamed the model's
-     * file no faster, two rows a page apart made Q4_K_M decode about 5 % faster.
+     * Q4_K products from 51 to 44 ms per token; more rows are too large for C1 (see mm2x1Q4_K512).
      */
     private static void rowGroups(GgmlType type, MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1,
-                                  float[] x, int xBase, int v0, int v1, float[] out) {
+                                  float[] x, int v0, int v1, float[] out) {
         int tr = switch (type) {
             case Q8_0 -> 8;
-            case Q4_K, Q6_K -> 2;
+            case Q4_K -> 2;
             default -> 4;
         };
-        tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, xBase, v0, tr, v1 - v0, out);
+        tileSweep(type, data, rowBytes, cols, rows, r0, r1, x, v0, tr, v1 - v0, out);
+    }
+
+    /**
+     * Q6_K (512-bit vectors) rows {@code [r0, r1)} times vectors {@code [v0, v1)}, fewer than
+     * {@link #PANEL_MIN_BATCH}: the vectors copied once per product into dotQ6_K512's lane order, then two rows a page
+     * apart at a time ({@code mm2x1Q6_K512}: two streams of weights in flight, as for the other types in
+     * {@link #rowGroups}), the rows left over one at a time. The same walk as {@link #tileSweep}, kept apart on
+     * purpose: routed through rowGroups, tileSweep and {@code tile} (an x offset added to each), the same kernels
+     * made Q4_K_M decode about 7 % slower (12.1-12.7 against 13.2-13.9 tok/s, four alternating pairs in both orders,
+     * although {@code ModelMatmulBench} showed no difference).
+     */
+    private static void q6Rows(MemorySegment data, long rowBytes, int cols, int rows, int r0, int r1, float[] x,
+                               int v0, int v1, float[] out, long product) {
+        VectorCopy lanes = Q6_VECTORS.get();
+        int xo = lanes.copy(x, v0 * cols, (v1 - v0) * cols, true, true, product) - v0 * cols;
+        float[] xl = lanes.buffer;
+        int r = r0;
+        for (int spread = pageSpread(rowBytes); r + 2 <= r1; spread = 1) {
+            for (; r + 2 * spread <= r1; r += 2 * spread) {
+                for (int s = 0; s < spread; s++) {
+                    for (int v = v0; v < v1; v++) {
+                        mm2x1Q6_K512(data, (r + s) * rowBytes, spread * rowBytes, cols, xl, xo + v * cols, out,
+                                v * rows + r + s, spread);
+                    }
+                }
+            }
+        }
+        for (; r < r1; r++) {
+            for (int v = v0; v < v1; v++) {
+                out[v * rows + r] = dotQ6_K512(data, r * rowBytes, cols, xl, xo + v * cols);
+            }
+        }
     }
 
     /** The single-row kernels of the tiled types; Q6_K with 512-bit vectors takes {@code x} in its lane order. */
