@@ -47,6 +47,14 @@ public interface Backend extends AutoCloseable {
      */
     void decode(SequenceState[] sequences, int[] tokens, int n, float[] logits);
 
+    /**
+     * Waits for work the backend started in the background after a forward pass and that changes its speed (the CPU
+     * backend moving the weights onto huge pages), e.g. before a benchmark measures; returns false on timeout.
+     */
+    default boolean awaitBackgroundWork(java.time.Duration timeout) throws InterruptedException {
+        return true;
+    }
+
     /** Releases the backend's threads and memory. Sequences must be closed first or are unusable afterwards. */
     @Override
     void close();

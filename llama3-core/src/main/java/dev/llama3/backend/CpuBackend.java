@@ -19,8 +19,10 @@ final class CpuBackend implements Backend {
     private final KvCache[] batchCaches;
     /** Kernel compilation started at open; stopped by the first real forward pass (or close). */
     private volatile KernelWarmup warmup;
+    /** Moves the weights onto huge pages after the first forward pass; null when turned off. */
+    private final HugePageMover hugePages;
 
-    CpuBackend(BackendRequest request, boolean warmUp) {
+    CpuBackend(BackendRequest request, boolean warmUp, boolean hugePages) {
         this.model = request.model();
         this.kvCacheType = request.kvCacheType();
         this.pool = new ComputePool(request.threads());
@@ -32,6 +34,7 @@ final class CpuBackend implements Backend {
             throw e;
         }
         this.batchCaches = new KvCache[request.batchCapacity()];
+        this.hugePages = hugePages ? new HugePageMover(request.gguf()) : null;
         // compiles the kernels on an idle core while the engine builds the tokenizer
         this.warmup = warmUp ? KernelWarmup.start(model) : null;
     }
@@ -43,7 +46,9 @@ final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu, " + pool.threads() + " threads, kernels: " + Kernels.describe();
+        long moved = hugePages == null ? 0 : hugePages.moved();
+        return "cpu, " + pool.threads() + " threads, kernels: " + Kernels.describe()
+                + (moved > 0 ? ", weights on huge pages: " + (moved >> 20) + " MiB" : "");
     }
 
     @Override
@@ -67,6 +72,7 @@ final class CpuBackend implements Backend {
         stopWarmup();
         model.forward(pool, state, CpuSequence.cacheOf(sequence), tokens, from, count, logits, logitsOffset,
                 allPositions);
+        startMovingWeights();
     }
 
     @Override
@@ -83,6 +89,19 @@ final class CpuBackend implements Backend {
         } finally {
             java.util.Arrays.fill(batchCaches, 0, n, null);
         }
+        startMovingWeights();
+    }
+
+    /** After a forward pass, so that the copy does not delay the first token (see HugePageMover). */
+    private void startMovingWeights() {
+        if (hugePages != null) {
+            hugePages.startOnce();
+        }
+    }
+
+    @Override
+    public boolean awaitBackgroundWork(java.time.Duration timeout) throws InterruptedException {
+        return hugePages == null || hugePages.await(timeout);
     }
 
     /** Warm-up would compete with real work for the cores: the first forward pass ends it. */

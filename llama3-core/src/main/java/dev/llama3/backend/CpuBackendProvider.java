@@ -11,6 +11,13 @@ public final class CpuBackendProvider implements BackendProvider {
      */
     public static final String WARMUP_PROPERTY = "llama3.warmup";
 
+    /**
+     * System property: {@code false} keeps the weights on the mapped file's pages instead of moving them onto
+     * transparent huge pages after the first forward pass ({@link HugePageMover}), e.g. where several processes
+     * should share one copy of the model in the page cache.
+     */
+    public static final String HUGE_PAGES_PROPERTY = "llama3.hugePages";
+
     @Override
     public String name() {
         return NAME;
@@ -23,10 +30,10 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendRequest request) {
-        return new CpuBackend(request, warmupEnabled());
+        return new CpuBackend(request, enabled(WARMUP_PROPERTY), enabled(HUGE_PAGES_PROPERTY));
     }
 
-    private static boolean warmupEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY, "").trim());
+    private static boolean enabled(String property) {
+        return !"false".equalsIgnoreCase(System.getProperty(property, "").trim());
     }
 }

@@ -87,7 +87,7 @@ final class BenchCommand {
                     continue;
                 }
                 int[] ids = random.ints(p, 0, vocab).toArray();
-                results.add(measure("pp" + p, p, 0, 1, reps, () -> {
+                results.add(measure(engine, "pp" + p, p, 0, 1, reps, () -> {
                     session.reset();
                     session.evaluate(ids);
                 }));
@@ -96,7 +96,7 @@ final class BenchCommand {
                 if (n <= 0) {
                     continue;
                 }
-                results.add(measure("tg" + n, 0, n, 1, reps, () -> {
+                results.add(measure(engine, "tg" + n, 0, n, 1, reps, () -> {
                     session.reset();
                     for (int i = 0; i < n; i++) {
                         session.decode(random.nextInt(vocab));
@@ -119,8 +119,10 @@ final class BenchCommand {
         return 0;
     }
 
-    private static Result measure(String test, int p, int n, int concurrency, int reps, Runnable body) {
+    private static Result measure(LlamaEngine engine, String test, int p, int n, int concurrency, int reps,
+                                  Runnable body) {
         body.run(); // warm-up: JIT compilation and page faults on the mapped weights
+        awaitSteadyState(engine);
         double[] samples = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
@@ -129,6 +131,22 @@ final class BenchCommand {
             samples[r] = (p + n) * concurrency * 1e9 / dt;
         }
         return new Result(concurrency > 1 ? test + "x" + concurrency : test, p, n, concurrency, samples);
+    }
+
+    /**
+     * Lets the backend finish what it started after the first forward pass and that changes its speed (the weights
+     * moving onto huge pages), so that every test measures the engine as it runs from then on.
+     */
+    private static void awaitSteadyState(LlamaEngine engine) {
+        try {
+            if (!engine.awaitBackgroundWork(java.time.Duration.ofMinutes(2))) {
+                org.slf4j.LoggerFactory.getLogger(BenchCommand.class)
+                        .warn("The backend's background work did not finish in 2 minutes; measuring anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Tokens of the new user message in the second-turn test. */
@@ -156,7 +174,7 @@ final class BenchCommand {
                 }
             }
             String test = (reuse ? "turn2-reuse-" : "turn2-cold-") + p + "+" + NEW_TURN_TOKENS;
-            return measure(test, p + NEW_TURN_TOKENS, 0, 1, reps, () -> {
+            return measure(engine, test, p + NEW_TURN_TOKENS, 0, 1, reps, () -> {
                 try (Session s = engine.newSession()) {
                     int[] todo = reuse ? s.reusePrefix(second, cache) : second;
                     s.evaluate(todo);
@@ -173,7 +191,7 @@ final class BenchCommand {
             all.add(engine.newSession());
         }
         try {
-            return measure("tg" + n, 0, n, sessions, reps, () -> {
+            return measure(engine, "tg" + n, 0, n, sessions, reps, () -> {
                 List<Thread> threads = new ArrayList<>();
                 for (int i = 0; i < sessions; i++) {
                     Session s = all.get(i);

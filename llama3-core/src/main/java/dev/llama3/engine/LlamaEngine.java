@@ -115,6 +115,12 @@ public final class LlamaEngine implements AutoCloseable {
      */
     public static final String WARMUP_PROPERTY = CpuBackendProvider.WARMUP_PROPERTY;
 
+    /**
+     * System property: {@code false} keeps the weights on the mapped file's pages instead of moving them onto
+     * transparent huge pages after the first forward pass (Linux, with native access; see docs/performance.md).
+     */
+    public static final String HUGE_PAGES_PROPERTY = CpuBackendProvider.HUGE_PAGES_PROPERTY;
+
     /** The tensor types of the file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */
     static String typeMix(GgufFile gguf) {
         Map<GgmlType, Long> counts = new EnumMap<>(GgmlType.class);
@@ -169,6 +175,15 @@ public final class LlamaEngine implements AutoCloseable {
     /** What the backend runs on: threads and kernels, or the device. */
     public String backendDescription() {
         return backend.description();
+    }
+
+    /**
+     * Waits for work the backend does in the background after the first forward pass and that changes its speed
+     * (the CPU backend moving the weights onto huge pages, {@code -Dllama3.hugePages}); false on timeout. Benchmarks
+     * call it before they measure.
+     */
+    public boolean awaitBackgroundWork(java.time.Duration timeout) throws InterruptedException {
+        return backend.awaitBackgroundWork(timeout);
     }
 
     /** The tensor types of the model file and how many tensors use each, e.g. "Q4_K x97, Q6_K x17, F32 x33". */

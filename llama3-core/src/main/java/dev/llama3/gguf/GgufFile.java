@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Instances are safe to read from many threads. {@link #close()} unmaps the file: segments from
  * {@link #data} must not be used afterwards (access then throws {@link IllegalStateException}).
+ * {@link #moveToHugePages} can put the tensor data onto transparent huge pages (a native copy, still not on the heap)
+ * without changing any segment.
  */
 public final class GgufFile implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GgufFile.class);
@@ -39,6 +41,9 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufValue> metadata;
     private final List<GgufTensorInfo> tensors;
     private final Map<String, GgufTensorInfo> tensorsByName;
+    /** Held while a stretch of the mapping moves onto huge pages, so that {@link #close} waits for it. */
+    private final Object moving = new Object();
+    private volatile boolean closed;
 
     private GgufFile(Path path, Arena arena, MemorySegment mapped, GgufParser.Result parsed) {
         this.path = path;
@@ -233,13 +238,65 @@ public final class GgufFile implements AutoCloseable {
         return mapped.asSlice(t.offset(), t.byteSize());
     }
 
-    /** Unmaps the file; idempotent. Segments from {@link #data} become invalid. */
+    /**
+     * Why {@link #moveToHugePages} cannot move anything in this JVM (not Linux, no native access, transparent huge
+     * pages off), or null when it can.
+     */
+    public static String hugePagesUnavailable() {
+        return HugePages.unavailable();
+    }
+
+    /**
+     * Moves the tensor data onto transparent huge pages, in place (Linux; see {@link #hugePagesUnavailable}): in
+     * stretches of {@code MOVE_STRETCH} bytes, each copied to anonymous memory on huge pages that then replaces the
+     * file's pages at the same addresses. Segments from {@link #data} stay valid and read the same bytes throughout;
+     * reading them gets faster (fewer TLB misses). Costs a copy of the data once, and the process's pages of the file
+     * are no longer shared with other processes mapping it. Resident memory grows by at most one stretch while a
+     * stretch is copied. Meant for a background thread: blocks until done, {@link #close} or a failure (the data not
+     * moved yet stays mapped from the file, which is just as correct).
+     *
+     * @param progress told the bytes moved so far after each stretch
+     * @return the bytes moved
+     * @throws IOException when a system call fails (what was moved stays moved)
+     * @throws UnsupportedOperationException when {@link #hugePagesUnavailable} is not null
+     */
+    public long moveToHugePages(java.util.function.LongConsumer progress) throws IOException {
+        String unavailable = HugePages.unavailable();
+        if (unavailable != null) {
+            throw new UnsupportedOperationException(unavailable);
+        }
+        long base = mapped.address();
+        long from = (base + dataOffset + HugePages.HUGE_PAGE - 1) & -HugePages.HUGE_PAGE;
+        long to = (base + mapped.byteSize()) & -HugePages.HUGE_PAGE;
+        long moved = 0;
+        for (long at = from; at < to; ) {
+            long bytes = Math.min(MOVE_STRETCH, to - at);
+            synchronized (moving) {
+                if (closed) {
+                    break;
+                }
+                HugePages.move(mapped, at, bytes);
+            }
+            at += bytes;
+            moved += bytes;
+            progress.accept(moved);
+        }
+        return moved;
+    }
+
+    /** Bytes {@link #moveToHugePages} copies at a time: the most by which it raises resident memory. */
+    static final long MOVE_STRETCH = 32L << 20;
+
+    /** Unmaps the file; idempotent. Segments from {@link #data} become invalid. Waits for a stretch being moved. */
     @Override
     public void close() {
-        try {
-            arena.close();
-        } catch (IllegalStateException alreadyClosed) {
-            // closing twice is harmless
+        closed = true;
+        synchronized (moving) {
+            try {
+                arena.close();
+            } catch (IllegalStateException alreadyClosed) {
+                // closing twice is harmless
+            }
         }
     }
 
