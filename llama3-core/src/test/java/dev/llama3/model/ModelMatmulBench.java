@@ -20,7 +20,8 @@ import java.util.function.Function;
  * {@code java --add-modules jdk.incubator.vector
  * -cp "llama3-core/target/classes:llama3-core/target/test-classes:llama3-core/target/lib/*"
  * dev.llama3.model.ModelMatmulBench MODEL.gguf [threads] [batch] [rounds]} (defaults 2 threads, batch 1, 20 rounds;
- * {@code -Dbench.prompt=true} measures the prompt path, {@link WeightMatrix#matmulPrompt}).
+ * {@code -Dbench.prompt=true} measures the prompt path, {@link WeightMatrix#matmulPrompt}; the weights are moved onto huge
+ * pages first, as the engine does, unless {@code -Dbench.hugePages=false}).
  * This is how the slow down projection (8192-column rows) was found; see docs/performance.md.
  */
 public final class ModelMatmulBench {
@@ -36,6 +37,10 @@ public final class ModelMatmulBench {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         try (GgufFile gguf = GgufFile.open(Path.of(args[0])); ComputePool pool = new ComputePool(threads)) {
             LlamaWeights w = LlamaWeights.bind(gguf, LlamaConfig.fromGguf(gguf));
+            // as the engine runs after its first forward pass (-Dbench.hugePages=false: from the mapped file)
+            if (!"false".equals(System.getProperty("bench.hugePages")) && GgufFile.hugePagesUnavailable() == null) {
+                System.out.printf("weights on huge pages: %d MiB%n", gguf.moveToHugePages(done -> { }) >> 20);
+            }
             Map<String, Function<LlamaWeights.Layer, WeightMatrix>> kinds = new LinkedHashMap<>();
             kinds.put("attn_q", LlamaWeights.Layer::wq);
             kinds.put("attn_k", LlamaWeights.Layer::wk);
