@@ -16,9 +16,16 @@ import java.util.Objects;
  * @param maxSequences most sequences whose decode steps share one forward pass
  * @param threads CPU threads the engine may use
  * @param kvCacheType storage of keys and values the user asked for (a backend may refuse what it cannot store)
+ * @param hugePages whether the CPU backend may move the weights onto huge pages after the first forward pass
  */
 public record BackendRequest(GgufFile gguf, LlamaModel model, int contextLength, int batchSize, int maxSequences,
-        int threads, KvCacheType kvCacheType) {
+        int threads, KvCacheType kvCacheType, boolean hugePages) {
+
+    /** With huge pages allowed. */
+    public BackendRequest(GgufFile gguf, LlamaModel model, int contextLength, int batchSize, int maxSequences,
+            int threads, KvCacheType kvCacheType) {
+        this(gguf, model, contextLength, batchSize, maxSequences, threads, kvCacheType, true);
+    }
 
     public BackendRequest {
         Objects.requireNonNull(gguf, "gguf");

@@ -14,7 +14,8 @@ public final class CpuBackendProvider implements BackendProvider {
     /**
      * System property: {@code false} keeps the weights on the mapped file's pages instead of moving them onto
      * transparent huge pages after the first forward pass ({@link HugePageMover}), e.g. where several processes
-     * should share one copy of the model in the page cache.
+     * should share one copy of the model in the page cache: the default of {@code EngineOptions.hugePages}, which
+     * reaches this backend as {@link BackendRequest#hugePages()}.
      */
     public static final String HUGE_PAGES_PROPERTY = "llama3.hugePages";
 
@@ -30,7 +31,7 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendRequest request) {
-        return new CpuBackend(request, enabled(WARMUP_PROPERTY), enabled(HUGE_PAGES_PROPERTY));
+        return new CpuBackend(request, enabled(WARMUP_PROPERTY), request.hugePages());
     }
 
     private static boolean enabled(String property) {

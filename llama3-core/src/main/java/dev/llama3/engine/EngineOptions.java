@@ -1,6 +1,7 @@
 package dev.llama3.engine;
 
 import dev.llama3.backend.BackendSelector;
+import dev.llama3.backend.CpuBackendProvider;
 import dev.llama3.model.KvCacheType;
 import dev.llama3.tensor.ComputePool;
 
@@ -16,9 +17,12 @@ import dev.llama3.tensor.ComputePool;
  * @param backend where the forward pass runs: {@code auto} (default; a usable GPU backend, else the CPU), {@code cpu},
  *     or another {@link dev.llama3.backend.BackendProvider}'s name such as {@code tornadovm}; the default can be set
  *     with {@code -Dllama3.backend=...}
+ * @param hugePages whether the CPU backend moves the weights onto transparent huge pages after the first forward pass
+ *     (Linux with native access; faster decoding, but the pages are no longer shared with other processes mapping the
+ *     file); default on unless {@code -Dllama3.hugePages=false}
  */
 public record EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences,
-        KvCacheType kvCacheType, String backend) {
+        KvCacheType kvCacheType, String backend, boolean hugePages) {
 
     /** Context used when none is requested: Llama 3.1 files advertise 128K, which would waste memory. */
     public static final int DEFAULT_MAX_CONTEXT = 8192;
@@ -29,6 +33,12 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
     /** As before backends existed: {@code auto}. */
     public EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences, KvCacheType kvCacheType) {
         this(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, BackendSelector.AUTO);
+    }
+
+    /** As before the huge-page option: {@link #defaultHugePages()}. */
+    public EngineOptions(int threads, int contextLength, int batchSize, int maxBatchSequences, KvCacheType kvCacheType,
+            String backend) {
+        this(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, backend, defaultHugePages());
     }
 
     public EngineOptions {
@@ -59,6 +69,11 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         return configured.isEmpty() ? BackendSelector.AUTO : configured;
     }
 
+    /** {@code -Dllama3.hugePages} ({@link CpuBackendProvider#HUGE_PAGES_PROPERTY}): on unless {@code false}. */
+    public static boolean defaultHugePages() {
+        return !"false".equalsIgnoreCase(System.getProperty(CpuBackendProvider.HUGE_PAGES_PROPERTY, "").trim());
+    }
+
     public static EngineOptions defaults() {
         return builder().build();
     }
@@ -74,6 +89,7 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
         private int maxBatchSequences = 8;
         private KvCacheType kvCacheType = KvCacheType.defaultType();
         private String backend = defaultBackend();
+        private boolean hugePages = defaultHugePages();
 
         public Builder threads(int threads) {
             this.threads = threads;
@@ -106,8 +122,15 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
             return this;
         }
 
+        /** Whether the CPU backend moves the weights onto huge pages after the first forward pass. */
+        public Builder hugePages(boolean hugePages) {
+            this.hugePages = hugePages;
+            return this;
+        }
+
         public EngineOptions build() {
-            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, backend);
+            return new EngineOptions(threads, contextLength, batchSize, maxBatchSequences, kvCacheType, backend,
+                    hugePages);
         }
     }
 }

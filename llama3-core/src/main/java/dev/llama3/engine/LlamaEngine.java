@@ -87,7 +87,8 @@ public final class LlamaEngine implements AutoCloseable {
                     : Math.min(c.contextLength(), EngineOptions.DEFAULT_MAX_CONTEXT);
             // before the tokenizer: the CPU backend compiles its kernels on an idle core while this thread builds it
             backend = BackendSelector.load().open(options.backend(), new BackendRequest(gguf, model, context,
-                    options.batchSize(), options.maxBatchSequences(), options.threads(), options.kvCacheType()));
+                    options.batchSize(), options.maxBatchSequences(), options.threads(), options.kvCacheType(),
+                    options.hugePages()));
             Llama3Tokenizer tokenizer = Llama3Tokenizer.fromGguf(gguf);
             if (tokenizer.vocabSize() != c.vocabSize()) {
                 throw new IllegalArgumentException(path + ": tokenizer has " + tokenizer.vocabSize()
@@ -117,7 +118,8 @@ public final class LlamaEngine implements AutoCloseable {
 
     /**
      * System property: {@code false} keeps the weights on the mapped file's pages instead of moving them onto
-     * transparent huge pages after the first forward pass (Linux, with native access; see docs/performance.md).
+     * transparent huge pages after the first forward pass (Linux, with native access; see docs/performance.md): the
+     * default of {@link EngineOptions#hugePages()}.
      */
     public static final String HUGE_PAGES_PROPERTY = CpuBackendProvider.HUGE_PAGES_PROPERTY;
 
@@ -179,7 +181,7 @@ public final class LlamaEngine implements AutoCloseable {
 
     /**
      * Waits for work the backend does in the background after the first forward pass and that changes its speed
-     * (the CPU backend moving the weights onto huge pages, {@code -Dllama3.hugePages}); false on timeout. Benchmarks
+     * (the CPU backend moving the weights onto huge pages, {@link EngineOptions#hugePages()}); false on timeout. Benchmarks
      * call it before they measure.
      */
     public boolean awaitBackgroundWork(java.time.Duration timeout) throws InterruptedException {

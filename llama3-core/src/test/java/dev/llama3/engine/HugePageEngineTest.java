@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CPU backend moves the weights onto huge pages after the first forward pass (-Dllama3.hugePages, default on):
+ * The CPU backend moves the weights onto huge pages after the first forward pass ({@link EngineOptions#hugePages()},
+ * default on unless -Dllama3.hugePages=false):
  * the forward passes after the move give the same bits as the first one, which read the mapped file.
  */
 class HugePageEngineTest {
@@ -41,12 +42,26 @@ class HugePageEngineTest {
     }
 
     @Test
+    void theMoveIsTurnedOffByTheOption() throws Exception {
+        Path model = SyntheticModels.tiny(dir.resolve("tiny-off.gguf"), SyntheticModel.WeightFormat.Q8_0, 3);
+        assertThat(EngineOptions.defaults().hugePages()).isTrue();
+        try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(1).contextLength(32)
+                .hugePages(false).build()); Session s = engine.newSession()) {
+            s.evaluate(new int[] {1, 2, 3});
+            assertThat(engine.options().hugePages()).isFalse();
+            assertThat(engine.awaitBackgroundWork(Duration.ZERO)).isTrue();
+            assertThat(engine.backendDescription()).doesNotContain("huge pages");
+        }
+    }
+
+    @Test
     void theMoveIsTurnedOffBySystemProperty() throws Exception {
         Path model = SyntheticModels.tiny(dir.resolve("tiny.gguf"), SyntheticModel.WeightFormat.Q8_0, 3);
         System.setProperty(LlamaEngine.HUGE_PAGES_PROPERTY, "false");
         try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(1).contextLength(32)
                 .build()); Session s = engine.newSession()) {
             s.evaluate(new int[] {1, 2, 3});
+            assertThat(engine.options().hugePages()).isFalse();
             assertThat(engine.awaitBackgroundWork(Duration.ZERO)).isTrue();
             assertThat(engine.backendDescription()).doesNotContain("huge pages");
         } finally {

@@ -32,6 +32,7 @@ final class Llama3EngineLoader {
         Llama3PropertiesValidator.validateEngine(properties);
         Path path = modelPath(properties.getModel().getPath());
         String backend = properties.getBackend().name().toLowerCase(Locale.ROOT);
+        Boolean hugePages = properties.getHugePages();
         EngineOptions options = EngineOptions.builder()
                 .backend(backend)
                 .kvCacheType(properties.getKvCacheType())
@@ -39,6 +40,7 @@ final class Llama3EngineLoader {
                 .contextLength(properties.getContextLength())
                 .batchSize(properties.getBatchSize())
                 .maxBatchSequences(properties.getMaxBatchSequences())
+                .hugePages(hugePages != null ? hugePages : EngineOptions.defaultHugePages())
                 .build();
         log.info("Loading Llama 3 model {} ({} MiB), backend {}: {} threads, context {}, prompt batch {}, "
                         + "KV cache {}, CPU kernels: {}",

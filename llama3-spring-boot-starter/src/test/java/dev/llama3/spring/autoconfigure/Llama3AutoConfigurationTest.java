@@ -87,10 +87,12 @@ class Llama3AutoConfigurationTest {
     void engineSettingsComeFromProperties() {
         this.runner.withPropertyValues("spring.ai.llama3.threads=2", "spring.ai.llama3.context-length=96",
                         "spring.ai.llama3.batch-size=16", "spring.ai.llama3.max-batch-sequences=3",
-                        "spring.ai.llama3.backend=cpu", "spring.ai.llama3.kv-cache-type=f16")
+                        "spring.ai.llama3.backend=cpu", "spring.ai.llama3.kv-cache-type=f16",
+                        "spring.ai.llama3.huge-pages=false")
                 .run(context -> {
                     LlamaEngine engine = context.getBean(LlamaEngine.class);
-                    assertThat(engine.options()).isEqualTo(new EngineOptions(2, 96, 16, 3, KvCacheType.F16, "cpu"));
+                    assertThat(engine.options())
+                            .isEqualTo(new EngineOptions(2, 96, 16, 3, KvCacheType.F16, "cpu", false));
                     assertThat(engine.contextLength()).isEqualTo(96);
                 });
     }
@@ -108,6 +110,7 @@ class Llama3AutoConfigurationTest {
                     assertThat(engine.options().maxBatchSequences()).isEqualTo(defaults.maxBatchSequences());
                     assertThat(engine.options().contextLength()).isZero();
                     assertThat(engine.options().kvCacheType()).isEqualTo(KvCacheType.F32);
+                    assertThat(engine.options().hugePages()).isTrue();
                     // 0 = the model's trained context (the tiny shape trains on 2048), capped at 8192
                     assertThat(engine.contextLength()).isEqualTo(Math.min(engine.config().contextLength(),
                             EngineOptions.DEFAULT_MAX_CONTEXT));

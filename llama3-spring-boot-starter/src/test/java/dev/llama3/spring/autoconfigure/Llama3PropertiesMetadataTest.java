@@ -48,7 +48,7 @@ class Llama3PropertiesMetadataTest {
         assertThat(properties.keySet()).containsExactlyInAnyOrder(
                 "spring.ai.llama3.model.path", "spring.ai.llama3.backend", "spring.ai.llama3.threads",
                 "spring.ai.llama3.context-length", "spring.ai.llama3.batch-size",
-                "spring.ai.llama3.max-batch-sequences", "spring.ai.llama3.kv-cache-type",
+                "spring.ai.llama3.max-batch-sequences", "spring.ai.llama3.kv-cache-type", "spring.ai.llama3.huge-pages",
                 "spring.ai.llama3.cache.prefix.enabled", "spring.ai.llama3.cache.prefix.max-bytes",
                 "spring.ai.llama3.chat.temperature",
                 "spring.ai.llama3.chat.top-p", "spring.ai.llama3.chat.top-k", "spring.ai.llama3.chat.min-p",
