@@ -40,7 +40,12 @@ final class HugePageMover {
             finished.countDown();
             return;
         }
-        Thread.ofPlatform().daemon().name("llama3-huge-pages").start(this::run);
+        try {
+            Thread.ofPlatform().daemon().name("llama3-huge-pages").start(this::run);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.warn("Weights stay on the mapped file's pages: the thread to move them did not start: {}", e.toString());
+            finished.countDown();
+        }
     }
 
     private void run() {
@@ -56,8 +61,9 @@ final class HugePageMover {
             });
             log.info("Moved {} MiB of weights onto huge pages in {} ms", bytes >> 20,
                     (System.nanoTime() - start) / 1_000_000);
-        } catch (IOException | RuntimeException | InternalError e) {
-            // InternalError: the file was truncated under the mapping while being copied (a SIGBUS turned into one)
+        } catch (IOException | RuntimeException | Error e) {
+            // whatever happens here, the forward passes go on from the file's pages: say so rather than die on stderr
+            // (an InternalError is what a file truncated under the mapping gives, a SIGBUS turned into one)
             log.warn("Weights stay on the mapped file's pages after {} MiB moved onto huge pages: {}", moved >> 20,
                     e.toString());
         } finally {

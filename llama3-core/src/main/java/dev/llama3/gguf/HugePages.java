@@ -38,6 +38,7 @@ final class HugePages {
     private static final int MAP_PRIVATE = 2;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MADV_HUGEPAGE = 14;
+    private static final int MADV_DONTDUMP = 16;
     private static final int MREMAP_MAYMOVE = 1;
     private static final int MREMAP_FIXED = 2;
     private static final long MAP_FAILED = -1L;
@@ -54,6 +55,26 @@ final class HugePages {
 
     /** {@link #unavailable()} for the given system: OS and architecture names, native access, the THP switch. */
     static String unavailable(String osName, String osArch, boolean nativeAccess, Path thpEnabled) {
+        String why = unavailableSwitch(osName, osArch, nativeAccess, thpEnabled);
+        if (why != null) {
+            return why;
+        }
+        // AArch64 kernels with 16 or 64 KiB base pages have 32 or 512 MiB huge pages: then nothing here would be huge
+        Path pmdSize = thpEnabled.resolveSibling("hpage_pmd_size");
+        try {
+            long size = Long.parseLong(Files.readString(pmdSize).trim());
+            if (size != HUGE_PAGE) {
+                return "huge pages here are " + size + " bytes (" + pmdSize + "), not 2 MiB";
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!osArch.toLowerCase(Locale.ROOT).equals("amd64") && !osArch.toLowerCase(Locale.ROOT).equals("x86_64")) {
+                return "the huge page size cannot be read (" + pmdSize + ": " + e + ")";
+            }
+        }
+        return null;
+    }
+
+    private static String unavailableSwitch(String osName, String osArch, boolean nativeAccess, Path thpEnabled) {
         String os = osName.toLowerCase(Locale.ROOT);
         String arch = osArch.toLowerCase(Locale.ROOT);
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
@@ -99,13 +120,24 @@ final class HugePages {
                 throw new IOException("mmap of " + reserved + " bytes of anonymous memory failed");
             }
             long start = (raw.address() + HUGE_PAGE - 1) & -HUGE_PAGE;
-            unmap(n, raw.address(), start - raw.address());
-            unmap(n, start + bytes, raw.address() + reserved - (start + bytes));
+            try {
+                unmap(n, raw.address(), start - raw.address());
+            } catch (Throwable t) {
+                release(n, raw.address(), reserved, t);
+                throw t;
+            }
+            try {
+                unmap(n, start + bytes, raw.address() + reserved - (start + bytes));
+            } catch (Throwable t) {
+                release(n, start, raw.address() + reserved - start, t);
+                throw t;
+            }
             MemorySegment copy = MemorySegment.ofAddress(start).reinterpret(bytes);
-            boolean moved = false;
             try {
                 // advice first: the pages come into being as huge pages when the copy touches them
                 check((int) n.madvise.invokeExact(copy, bytes, MADV_HUGEPAGE), "madvise(MADV_HUGEPAGE)");
+                // the weights are the file's: a core dump need not hold them a second time
+                check((int) n.madvise.invokeExact(copy, bytes, MADV_DONTDUMP), "madvise(MADV_DONTDUMP)");
                 MemorySegment.copy(mapping, offset, copy, 0, bytes);
                 check((int) n.mprotect.invokeExact(copy, bytes, PROT_READ), "mprotect(PROT_READ)");
                 MemorySegment target = MemorySegment.ofAddress(address);
@@ -114,16 +146,23 @@ final class HugePages {
                 if (result.address() != address) {
                     throw new IOException("mremap onto " + Long.toHexString(address) + " failed");
                 }
-                moved = true;
-            } finally {
-                if (!moved) {
-                    unmap(n, start, bytes);
-                }
+            } catch (Throwable t) {
+                release(n, start, bytes, t);
+                throw t;
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("native call failed", t);
+        }
+    }
+
+    /** Unmaps what a failed move had mapped; a failure to do so is added to {@code cause}. */
+    private static void release(Native n, long address, long bytes, Throwable cause) {
+        try {
+            unmap(n, address, bytes);
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
         }
     }
 

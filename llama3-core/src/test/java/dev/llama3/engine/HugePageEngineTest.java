@@ -26,7 +26,7 @@ class HugePageEngineTest {
         Path model = Fixtures.require("models/tiny256-q4_k_m.gguf");
         int[] prompt = IntStream.rangeClosed(1, 24).toArray();
         try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(2).contextLength(64)
-                .build())) {
+                .hugePages(true).build())) {
             float[] first;
             try (Session s = engine.newSession()) {
                 first = s.evaluate(prompt).clone();
@@ -44,7 +44,6 @@ class HugePageEngineTest {
     @Test
     void theMoveIsTurnedOffByTheOption() throws Exception {
         Path model = SyntheticModels.tiny(dir.resolve("tiny-off.gguf"), SyntheticModel.WeightFormat.Q8_0, 3);
-        assertThat(EngineOptions.defaults().hugePages()).isTrue();
         try (LlamaEngine engine = LlamaEngine.load(model, EngineOptions.builder().threads(1).contextLength(32)
                 .hugePages(false).build()); Session s = engine.newSession()) {
             s.evaluate(new int[] {1, 2, 3});

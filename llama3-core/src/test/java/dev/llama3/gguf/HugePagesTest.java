@@ -59,6 +59,7 @@ class HugePagesTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger reads = new AtomicInteger();
             AtomicReference<String> mismatch = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
             Thread reader = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     long h = checksum(before);
@@ -66,8 +67,10 @@ class HugePagesTest {
                         mismatch.compareAndSet(null, "checksum " + h + " instead of " + expected);
                     }
                     reads.incrementAndGet();
+                    reading.countDown();
                 }
             });
+            reading.await(); // so that reads overlap the move even on a slow machine
             List<Long> progress = new ArrayList<>();
             long moved;
             try {
@@ -122,6 +125,7 @@ class HugePagesTest {
     void theReasonsHugePagesCannotBeUsed(@TempDir Path sys) throws Exception {
         Path madvise = Files.writeString(sys.resolve("madvise"), "always [madvise] never\n");
         Path never = Files.writeString(sys.resolve("never"), "always madvise [never]\n");
+        Files.writeString(sys.resolve("hpage_pmd_size"), "2097152\n");
         assertThat(HugePages.unavailable("Linux", "amd64", true, madvise)).isNull();
         assertThat(HugePages.unavailable("Linux", "aarch64", true, madvise)).isNull();
         assertThat(HugePages.unavailable("Mac OS X", "aarch64", true, madvise)).contains("only used on Linux")
@@ -132,6 +136,17 @@ class HugePagesTest {
         assertThat(HugePages.unavailable("Linux", "amd64", true, never)).contains("are off").contains("[never]");
         assertThat(HugePages.unavailable("Linux", "amd64", true, sys.resolve("missing")))
                 .contains("not available").contains("missing");
+        // 16 KiB base pages on AArch64: 32 MiB huge pages
+        Path arm16k = Files.createDirectories(sys.resolve("arm16k"));
+        Files.writeString(arm16k.resolve("hpage_pmd_size"), "33554432\n");
+        Path arm16kEnabled = Files.writeString(arm16k.resolve("enabled"), "always [madvise] never\n");
+        assertThat(HugePages.unavailable("Linux", "aarch64", true, arm16kEnabled)).contains("33554432")
+                .contains("not 2 MiB");
+        // no size file: fine on x86-64, where huge pages are always 2 MiB; not on AArch64
+        Path old = Files.createDirectories(sys.resolve("old"));
+        Path oldEnabled = Files.writeString(old.resolve("enabled"), "always [madvise] never\n");
+        assertThat(HugePages.unavailable("Linux", "amd64", true, oldEnabled)).isNull();
+        assertThat(HugePages.unavailable("Linux", "aarch64", true, oldEnabled)).contains("size cannot be read");
     }
 
     @Test

@@ -110,7 +110,7 @@ class Llama3AutoConfigurationTest {
                     assertThat(engine.options().maxBatchSequences()).isEqualTo(defaults.maxBatchSequences());
                     assertThat(engine.options().contextLength()).isZero();
                     assertThat(engine.options().kvCacheType()).isEqualTo(KvCacheType.F32);
-                    assertThat(engine.options().hugePages()).isTrue();
+                    assertThat(engine.options().hugePages()).isEqualTo(EngineOptions.defaultHugePages());
                     // 0 = the model's trained context (the tiny shape trains on 2048), capped at 8192
                     assertThat(engine.contextLength()).isEqualTo(Math.min(engine.config().contextLength(),
                             EngineOptions.DEFAULT_MAX_CONTEXT));
