@@ -22,7 +22,7 @@ final class CpuBackend implements Backend {
     /** Moves the weights onto huge pages after the first forward pass; null when turned off. */
     private final HugePageMover hugePages;
 
-    CpuBackend(BackendRequest request, boolean warmUp, boolean hugePages) {
+    CpuBackend(BackendRequest request, boolean warmUp) {
         this.model = request.model();
         this.kvCacheType = request.kvCacheType();
         this.pool = new ComputePool(request.threads());
@@ -34,7 +34,7 @@ final class CpuBackend implements Backend {
             throw e;
         }
         this.batchCaches = new KvCache[request.batchCapacity()];
-        this.hugePages = hugePages ? new HugePageMover(request.gguf()) : null;
+        this.hugePages = request.hugePages() ? new HugePageMover(request.gguf()) : null;
         // compiles the kernels on an idle core while the engine builds the tokenizer
         this.warmup = warmUp ? KernelWarmup.start(model) : null;
     }

@@ -31,7 +31,12 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendRequest request) {
-        return new CpuBackend(request, enabled(WARMUP_PROPERTY), request.hugePages());
+        return new CpuBackend(request, enabled(WARMUP_PROPERTY));
+    }
+
+    /** {@link #HUGE_PAGES_PROPERTY}: whether the weights move onto huge pages unless the options say otherwise. */
+    public static boolean hugePagesByDefault() {
+        return enabled(HUGE_PAGES_PROPERTY);
     }
 
     private static boolean enabled(String property) {

@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -24,6 +26,7 @@ import tools.jackson.databind.ObjectMapper;
  * test runs once to warm up, then {@code -r} times, reporting mean ± standard deviation of tokens/s.
  */
 final class BenchCommand {
+    private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
     record Result(String test, int promptTokens, int generatedTokens, int concurrency, double[] samples) {
         double mean() {
@@ -140,8 +143,7 @@ final class BenchCommand {
     private static void awaitSteadyState(LlamaEngine engine) {
         try {
             if (!engine.awaitBackgroundWork(java.time.Duration.ofMinutes(2))) {
-                org.slf4j.LoggerFactory.getLogger(BenchCommand.class)
-                        .warn("The backend's background work did not finish in 2 minutes; measuring anyway");
+                log.warn("The backend's background work did not finish in 2 minutes; measuring anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -71,7 +71,7 @@ public record EngineOptions(int threads, int contextLength, int batchSize, int m
 
     /** {@code -Dllama3.hugePages} ({@link CpuBackendProvider#HUGE_PAGES_PROPERTY}): on unless {@code false}. */
     public static boolean defaultHugePages() {
-        return !"false".equalsIgnoreCase(System.getProperty(CpuBackendProvider.HUGE_PAGES_PROPERTY, "").trim());
+        return CpuBackendProvider.hugePagesByDefault();
     }
 
     public static EngineOptions defaults() {

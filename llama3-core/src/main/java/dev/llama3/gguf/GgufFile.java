@@ -240,7 +240,7 @@ public final class GgufFile implements AutoCloseable {
 
     /**
      * Why {@link #moveToHugePages} cannot move anything in this JVM (not Linux, no native access, transparent huge
-     * pages off), or null when it can.
+     * pages off or not 2 MiB), or null when it can.
      */
     public static String hugePagesUnavailable() {
         return HugePages.unavailable();

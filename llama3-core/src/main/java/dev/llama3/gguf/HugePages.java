@@ -47,37 +47,25 @@ final class HugePages {
 
     private HugePages() {}
 
-    /** Why stretches cannot be moved here, or null when they can. */
+    /** Why stretches cannot be moved here, or null when they can; asked of the system once per JVM. */
     static String unavailable() {
-        return unavailable(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
-                HugePages.class.getModule().isNativeAccessEnabled(), THP_ENABLED);
+        return ThisSystem.UNAVAILABLE;
     }
 
-    /** {@link #unavailable()} for the given system: OS and architecture names, native access, the THP switch. */
+    private static final class ThisSystem {
+        static final String UNAVAILABLE = unavailable(System.getProperty("os.name", ""),
+                System.getProperty("os.arch", ""), HugePages.class.getModule().isNativeAccessEnabled(), THP_ENABLED);
+    }
+
+    /**
+     * {@link #unavailable()} for the given system: OS and architecture names, native access, the THP switch (its
+     * sibling {@code hpage_pmd_size} gives the huge page size).
+     */
     static String unavailable(String osName, String osArch, boolean nativeAccess, Path thpEnabled) {
-        String why = unavailableSwitch(osName, osArch, nativeAccess, thpEnabled);
-        if (why != null) {
-            return why;
-        }
-        // AArch64 kernels with 16 or 64 KiB base pages have 32 or 512 MiB huge pages: then nothing here would be huge
-        Path pmdSize = thpEnabled.resolveSibling("hpage_pmd_size");
-        try {
-            long size = Long.parseLong(Files.readString(pmdSize).trim());
-            if (size != HUGE_PAGE) {
-                return "huge pages here are " + size + " bytes (" + pmdSize + "), not 2 MiB";
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!osArch.toLowerCase(Locale.ROOT).equals("amd64") && !osArch.toLowerCase(Locale.ROOT).equals("x86_64")) {
-                return "the huge page size cannot be read (" + pmdSize + ": " + e + ")";
-            }
-        }
-        return null;
-    }
-
-    private static String unavailableSwitch(String osName, String osArch, boolean nativeAccess, Path thpEnabled) {
         String os = osName.toLowerCase(Locale.ROOT);
         String arch = osArch.toLowerCase(Locale.ROOT);
-        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        if (!os.startsWith("linux") || !(x86 || arch.equals("aarch64"))) {
             return "huge pages are only used on Linux x86-64 and AArch64 (this is " + osName + " " + osArch + ")";
         }
         if (!nativeAccess) {
@@ -91,6 +79,18 @@ final class HugePages {
             }
         } catch (IOException | RuntimeException e) {
             return "transparent huge pages are not available (" + thpEnabled + " cannot be read: " + e + ")";
+        }
+        // AArch64 kernels with 16 or 64 KiB base pages have 32 or 512 MiB huge pages: then nothing here would be huge
+        Path pmdSize = thpEnabled.resolveSibling("hpage_pmd_size");
+        try {
+            long size = Long.parseLong(Files.readString(pmdSize).trim());
+            if (size != HUGE_PAGE) {
+                return "huge pages here are " + size + " bytes (" + pmdSize + "), not 2 MiB";
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!x86) { // x86-64's are always 2 MiB
+                return "the huge page size cannot be read (" + pmdSize + ": " + e + ")";
+            }
         }
         return null;
     }
